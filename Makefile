@@ -1,0 +1,81 @@
+# The two commands a reader or developer needs: `make lab` and `make test`.
+# Each creates or reuses .venv/ from the committed lock (uv.lock) by itself.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.synced
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+PARLEY_LANG ?= ja
+NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
+
+.PHONY: help lab test lint unit nbval notebooks validate data schema binder lock system-deps clean
+
+help:
+	@echo "make lab        open the explainer in JupyterLab (notebooks/01-overview.ipynb)"
+	@echo "make test       lint and run every test (builds .venv and system deps if missing)"
+	@echo "make notebooks  re-execute the notebooks in place from a clean kernel (Japanese)"
+	@echo "make validate   check data/;  make data: tables in build/data"
+	@echo "make schema     regenerate data/schema/;  make binder: regenerate binder/ from uv.lock"
+
+.tools/bin/uv:
+	@echo "==> bootstrapping uv $(UV_VERSION) in .tools/"
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+$(STAMP): uv.lock pyproject.toml | $(UV)
+	@echo "==> syncing $(VENV) from uv.lock"
+	$(UV) sync --frozen --extra dev --python $(PYTHON)
+	@touch $@
+
+lab: $(STAMP)
+	PARLEY_LANG=$(PARLEY_LANG) $(BIN)/jupyter lab notebooks/01-overview.ipynb
+
+system-deps:
+	@bash scripts/system-deps.sh
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+unit: $(STAMP)
+	$(BIN)/pytest tests -q
+
+nbval: $(STAMP)
+	PARLEY_LANG=ja $(BIN)/pytest --nbval notebooks --sanitize-with tests/nbval_sanitize.cfg -q -p no:cacheprovider
+
+test: $(STAMP) system-deps lint
+	$(BIN)/parley validate data
+	$(BIN)/pytest tests -q
+	PARLEY_LANG=ja $(BIN)/pytest --nbval notebooks --sanitize-with tests/nbval_sanitize.cfg -q -p no:cacheprovider
+
+notebooks: $(STAMP)
+	@for nb in $(NOTEBOOKS); do \
+	  echo "==> executing $$nb"; \
+	  PARLEY_LANG=ja $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+	    --ExecutePreprocessor.timeout=300 "$$nb" || exit 1; \
+	  $(BIN)/python -m parley.tidy "$$nb" || exit 1; \
+	done
+
+validate: $(STAMP)
+	$(BIN)/parley validate data
+
+data: $(STAMP)
+	$(BIN)/parley data --format csv --out build/data
+
+schema: $(STAMP)
+	$(BIN)/parley schema --out data/schema
+
+lock: | $(UV)
+	$(UV) lock
+	$(MAKE) binder
+
+binder: | $(UV)
+	$(UV) export --frozen --no-dev --no-hashes --format requirements-txt -o binder/requirements.txt --quiet
+
+clean:
+	rm -rf build .pytest_cache

@@ -1,0 +1,1 @@
+"""Pure chart builders: DataFrames in, ``plotly.graph_objects.Figure`` out."""

@@ -1,0 +1,100 @@
+"""The timeline: events in lanes by kind, coloured by the side that led, with a range slider."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from ..i18n import label, resolve
+from ..palette import SIDE_COLOURS, SIDE_ORDER
+from .common import base_layout, citations, esc, wrap
+
+LANES: dict[str, str] = {
+    "call": "diplomacy",
+    "meeting": "diplomacy",
+    "talks": "diplomacy",
+    "visit": "diplomacy",
+    "statement": "statement",
+    "vote": "vote",
+    "agreement": "agreement",
+    "ceasefire": "agreement",
+    "sanction": "pressure",
+    "aid": "pressure",
+    "military": "military",
+    "other": "other",
+}
+LANE_ORDER: tuple[str, ...] = (
+    "diplomacy",
+    "statement",
+    "agreement",
+    "pressure",
+    "vote",
+    "military",
+    "other",
+)
+SYMBOLS = {"verified": "circle", "unverified": "circle-open", "disputed": "diamond-open"}
+
+
+def hover_text(row: pd.Series, sources: pd.DataFrame, lang: str) -> str:
+    date = row["date"].strftime("%Y-%m-%d")
+    if pd.notna(row["end_date"]):
+        date += " – " + row["end_date"].strftime("%Y-%m-%d")
+    lines = [
+        f"<b>{esc(row[f'title_{lang}'])}</b>",
+        date,
+        wrap(esc(row[f"summary_{lang}"]), 48 if lang == "en" else 28),
+    ]
+    if row["verification"] != "verified":
+        lines.append(f"⚠ {label(row['verification'], lang)}")
+    if row["accounts"]:
+        lines.append(f"↔ {label('accounts', lang)}: {row['accounts']}")
+    if row[f"framing_note_{lang}"]:
+        lines.append(
+            f"✎ {label('framing_note', lang)}: "
+            + wrap(esc(row[f"framing_note_{lang}"]), 48 if lang == "en" else 28)
+        )
+    lines.append(
+        f"{label('sources', lang)}: "
+        + wrap(citations(row["sources"], sources), 60 if lang == "en" else 40)
+    )
+    return "<br>".join(lines)
+
+
+def timeline(events: pd.DataFrame, sources: pd.DataFrame, lang: str | None = None) -> go.Figure:
+    """Events as markers: x = date, y = lane (kind), colour = lead side, size = importance."""
+    lang = resolve(lang)
+    fig = go.Figure()
+    df = events.assign(lane=events["kind"].map(LANES).fillna("other"))
+    lane_names = {lane: label(f"lane_{lane}", lang) for lane in LANE_ORDER}
+    for side in SIDE_ORDER:
+        part = df[df["side"] == side]
+        if part.empty:
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=part["date"],
+                y=part["lane"].map(lane_names),
+                mode="markers",
+                name=label(f"side_{side}", lang),
+                legendgroup=side,
+                marker={
+                    "color": SIDE_COLOURS[side],
+                    "size": (part["importance"] * 6 + 6).tolist(),
+                    "symbol": part["verification"].map(SYMBOLS).tolist(),
+                    "line": {"width": 2, "color": SIDE_COLOURS[side]},
+                    "opacity": 0.9,
+                },
+                customdata=part[["id"]].to_numpy(),
+                hovertext=[hover_text(row, sources, lang) for _, row in part.iterrows()],
+                hovertemplate="%{hovertext}<extra></extra>",
+            )
+        )
+    used = [lane_names[lane] for lane in LANE_ORDER if lane in set(df["lane"])]
+    base_layout(fig, label("timeline_title", lang))
+    fig.update_yaxes(categoryorder="array", categoryarray=used[::-1], title=None)
+    fig.update_xaxes(
+        type="date",
+        rangeslider={"visible": True, "thickness": 0.08},
+        title=None,
+    )
+    return fig

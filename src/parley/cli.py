@@ -1,0 +1,90 @@
+"""The ``parley`` command. Exit codes: 0 ok, 1 bad content, 2 bad usage."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .load import DEFAULT_DATA, read_story
+from .model import ENTITY_FILES, Story
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="parley", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    v = sub.add_parser("validate", help="check every data file; list all problems")
+    v.add_argument("dir", nargs="?", type=Path, help="data folder (default: data/)")
+    v.add_argument("--data", type=Path, help="data folder (same as DIR)")
+
+    d = sub.add_parser("data", help="write one table per entity for readers")
+    d.add_argument("--data", type=Path, default=DEFAULT_DATA, help="data folder")
+    d.add_argument("--format", choices=("csv", "json"), default="csv")
+    d.add_argument("--out", type=Path, default=Path("build/data"), help="output folder")
+
+    s = sub.add_parser("schema", help="write the JSON Schema of every data file")
+    s.add_argument("--out", type=Path, default=DEFAULT_DATA / "schema")
+    return p
+
+
+def _load(data_dir: Path) -> Story | None:
+    story, problems = read_story(data_dir)
+    if problems or story is None:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(problems)} problem(s) in {data_dir}", file=sys.stderr)
+        return None
+    return story
+
+
+def _validate(args: argparse.Namespace) -> int:
+    if args.dir and args.data and args.dir != args.data:
+        print("parley validate: give the data folder once (DIR or --data)", file=sys.stderr)
+        return 2
+    data_dir = args.dir or args.data or DEFAULT_DATA
+    story = _load(data_dir)
+    if story is None:
+        return 1
+    counts = {"chapters": len(story.meta.chapters)}
+    counts.update({attr: len(getattr(story, attr)) for attr, _ in ENTITY_FILES.values()})
+    print(f"{data_dir}: valid — " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+    return 0
+
+
+def _data(args: argparse.Namespace) -> int:
+    from .export_data import write_tables
+
+    story = _load(args.data)
+    if story is None:
+        return 1
+    for path in write_tables(story, args.out, args.format):
+        print(f"wrote {path}")
+    return 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from .schema import write
+
+    for path in write(args.out):
+        print(f"wrote {path}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    handlers = {"validate": _validate, "data": _data, "schema": _schema}
+    try:
+        return handlers[args.command](args)
+    except KeyboardInterrupt:
+        return 130
+    except OSError as exc:  # e.g. an output folder that cannot be written
+        print(
+            f"parley {args.command}: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr
+        )
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

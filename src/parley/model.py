@@ -1,0 +1,409 @@
+"""The content model: one pydantic model per entity type in ``data/``.
+
+Every model forbids unknown fields (a typo is an error), every human text is a
+:class:`Text` with both ``ja`` and ``en``, ids are lowercase slugs and dates are real
+calendar dates written ``YYYY-MM-DD``. Cross-references between files are checked
+in :mod:`parley.validate`, not here, because they need the whole story.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StringConstraints,
+    model_validator,
+)
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _parse_date(value: object) -> object:
+    # YAML is read without implicit timestamps, so dates arrive as text; refuse numbers and
+    # other spellings that pydantic would otherwise coerce (e.g. an int read as a Unix time).
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not _DATE_RE.match(value):
+        raise ValueError("must be a date written YYYY-MM-DD")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a real calendar date") from None
+
+
+def _check_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
+        raise ValueError(f"{value!r} is not an http(s) URL")
+    return value
+
+
+Slug = Annotated[
+    str,
+    StringConstraints(pattern=SLUG_RE.pattern, max_length=120),
+    Field(
+        description="Lowercase slug: letters, digits and single hyphens, e.g. `trump-putin-call`."
+    ),
+]
+Date = Annotated[dt.date, BeforeValidator(_parse_date), Field(description="Date, YYYY-MM-DD.")]
+Url = Annotated[str, AfterValidator(_check_url), Field(description="An http(s) URL.")]
+NonEmpty = Annotated[str, StringConstraints(min_length=1, strip_whitespace=False)]
+Count = Annotated[StrictInt, Field(ge=0, description="A whole number of states, 0 or more.")]
+SourceIds = Annotated[
+    list[Slug],
+    Field(min_length=1, description="Ids of entries in sources.yaml; at least one."),
+]
+
+Group = Literal["us", "russia", "ukraine", "europe", "international", "other"]
+SIDES: tuple[str, ...] = ("us", "russia", "ukraine", "europe")
+Verification = Literal["verified", "unverified", "disputed"]
+VoteChoice = Literal["in_favour", "against", "abstain", "absent"]
+OfferStatus = Literal["floated", "discussed", "agreed", "signed", "expired", "rejected"]
+
+# Chart and widget ids a chapter may name in `figures`; the notebooks and exports render them.
+FIGURES: tuple[str, ...] = (
+    "timeline",
+    "position-map",
+    "trajectories",
+    "zone-of-agreement",
+    "un-votes",
+    "economy",
+    "voices",
+    "whos-who",
+    "glossary",
+    "changes",
+    "explorer",
+    "scenario-builder",
+)
+
+
+class Strict(BaseModel):
+    """Base for every content model: unknown fields are errors, instances are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(Strict):
+    """A text in both languages. Markup-like characters are legal content; it is shown escaped."""
+
+    ja: NonEmpty = Field(description="Japanese text.")
+    en: NonEmpty = Field(description="English text.")
+
+    def __call__(self, lang: str) -> str:
+        return self.ja if lang == "ja" else self.en
+
+
+class Entry(Strict):
+    id: Slug
+
+
+# --- sources.yaml -----------------------------------------------------------------------
+
+
+class Source(Entry):
+    """A publication cited by other entries (owid/etl-style origin metadata)."""
+
+    publisher: NonEmpty = Field(description="Who published it, e.g. `Reuters`.")
+    title: NonEmpty = Field(description="The title as published, in its own language.")
+    url: Url | None = Field(None, description="Where it is; only a `seed` source may omit it.")
+    published: Date | None = Field(None, description="Publication date as the source states it.")
+    accessed: Date | None = None
+    archive_url: Url | None = None
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")] = Field(
+        description="ISO 639-1 code of the source's language, e.g. `en`, `ja`."
+    )
+    kind: Literal["primary", "wire", "news", "analysis", "aggregator", "seed"] = Field(
+        description="primary (official readouts, UN records) > wire > news > analysis > aggregator."
+    )
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _seed_only_may_lack_url(self) -> Source:
+        if self.kind != "seed":
+            if self.url is None:
+                raise ValueError("url: required for every source except kind `seed`")
+            if self.published is None:
+                raise ValueError("published: required for every source except kind `seed`")
+        return self
+
+
+# --- actors.yaml ------------------------------------------------------------------------
+
+
+class Role(Strict):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    role: Text
+    from_: Date | None = Field(None, alias="from", description="First day in the role.")
+    to: Date | None = Field(None, description="Last day in the role; omitted while ongoing.")
+
+
+class Actor(Entry):
+    kind: Literal["state", "person", "organisation"]
+    name: Text
+    group: Group = Field(
+        description="The side an actor belongs to; the four sides are us, "
+        "russia, ukraine and europe."
+    )
+    roles: list[Role] = Field(default_factory=list)
+    sources: list[Slug] = Field(default_factory=list)
+
+    def role_on(self, day: dt.date) -> Role | None:
+        """The role held on ``day`` (the latest one started by then), if any."""
+        held = [
+            r
+            for r in self.roles
+            if (r.from_ is None or r.from_ <= day) and (r.to is None or day <= r.to)
+        ]
+        return held[-1] if held else None
+
+
+# --- issues.yaml ------------------------------------------------------------------------
+
+
+class Scale(Strict):
+    min: float
+    max: float
+    min_label: Text
+    max_label: Text
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Scale:
+        if not self.max > self.min:
+            raise ValueError("max: must be greater than min")
+        return self
+
+    def __contains__(self, value: float) -> bool:
+        return self.min <= value <= self.max
+
+
+class Issue(Entry):
+    title: Text
+    question: Text
+    scale: Scale
+
+
+# --- events.yaml ------------------------------------------------------------------------
+
+
+class Account(Strict):
+    """One of several differing accounts of the same event, with its own sources."""
+
+    text: Text
+    sources: SourceIds
+
+
+class Event(Entry):
+    date: Date = Field(description="When it happened (local date where it happened).")
+    end_date: Date | None = None
+    kind: Literal[
+        "call",
+        "meeting",
+        "talks",
+        "vote",
+        "statement",
+        "visit",
+        "agreement",
+        "sanction",
+        "military",
+        "aid",
+        "ceasefire",
+        "other",
+    ]
+    place: Text | None = None
+    title: Text
+    summary: Text
+    actors: list[Slug] = Field(default_factory=list)
+    issues: list[Slug] = Field(default_factory=list)
+    sources: SourceIds
+    importance: Annotated[StrictInt, Field(ge=1, le=3)] = 2
+    verification: Verification = "verified"
+    accounts: list[Account] = Field(default_factory=list)
+    framing_note: Text | None = None
+
+
+# --- positions.yaml ---------------------------------------------------------------------
+
+
+class RedLine(Strict):
+    text: Text
+    at: float
+
+
+class Position(Entry):
+    actor: Slug
+    issue: Slug
+    as_of: Date
+    stance: float
+    acceptable: tuple[float, float] | None = None
+    red_line: RedLine | None = None
+    statement: Text
+    sources: SourceIds
+    verification: Verification = "verified"
+
+    @model_validator(mode="after")
+    def _range_ordered(self) -> Position:
+        if self.acceptable is not None and self.acceptable[0] > self.acceptable[1]:
+            raise ValueError("acceptable: low must not exceed high")
+        return self
+
+
+# --- votes.yaml -------------------------------------------------------------------------
+
+
+class Counts(Strict):
+    in_favour: Count
+    against: Count
+    abstain: Count
+    absent: Count | None = None
+
+
+class Vote(Entry):
+    body: Literal["unga", "unsc"]
+    resolution: NonEmpty
+    date: Date
+    title: Text
+    summary: Text | None = None
+    sponsors: list[Slug] = Field(default_factory=list)
+    counts: Counts
+    notable: dict[Slug, VoteChoice] = Field(default_factory=dict)
+    sources: SourceIds
+
+
+# --- offers.yaml ------------------------------------------------------------------------
+
+
+class OfferStep(Strict):
+    date: Date
+    status: OfferStatus
+    note: Text | None = None
+    sources: SourceIds
+
+
+class Offer(Entry):
+    sector: Slug
+    from_: Slug = Field(alias="from")
+    to: Slug
+    title: Text
+    summary: Text
+    history: Annotated[list[OfferStep], Field(min_length=1)]
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @property
+    def date(self) -> dt.date:
+        return self.history[0].date
+
+    @property
+    def status(self) -> OfferStatus:
+        return self.history[-1].status
+
+    @property
+    def sources(self) -> list[str]:
+        return list(dict.fromkeys(s for step in self.history for s in step.sources))
+
+
+# --- voices.yaml ------------------------------------------------------------------------
+
+
+class Voice(Entry):
+    kind: Literal["analysis", "public_reaction", "official_statement"]
+    speaker: Text
+    actor: Slug | None = None
+    date: Date | None = None
+    text: Text
+    responds_to: list[Slug] = Field(default_factory=list)
+    sources: SourceIds
+
+
+# --- scenarios.yaml ---------------------------------------------------------------------
+
+
+class Scenario(Entry):
+    title: Text
+    description: Text
+    outcomes: dict[Slug, float]
+    sources: SourceIds
+
+
+# --- glossary.yaml, changes.yaml --------------------------------------------------------
+
+
+class Term(Entry):
+    term: Text
+    definition: Text
+    sources: list[Slug] = Field(default_factory=list)
+
+
+class Change(Entry):
+    date: Date
+    text: Text
+
+
+# --- story.yaml -------------------------------------------------------------------------
+
+
+class Chapter(Entry):
+    title: Text
+    question: Text
+    answer: Text
+    key_points: list[Text] = Field(default_factory=list)
+    figures: list[Slug] = Field(default_factory=list)
+    notes: Text | None = None
+
+
+class StoryMeta(Strict):
+    title: Text
+    subtitle: Text | None = None
+    as_of: Date = Field(description="The date the content is current to.")
+    languages: list[Literal["ja", "en"]] = Field(default_factory=lambda: ["ja", "en"])
+    methods: Text
+    takeaways: list[Text] = Field(default_factory=list)
+    chapters: Annotated[list[Chapter], Field(min_length=1)]
+
+
+class Story(Strict):
+    """The whole validated story: the meta from story.yaml and every entity list."""
+
+    meta: StoryMeta
+    sources: list[Source] = Field(default_factory=list)
+    actors: list[Actor] = Field(default_factory=list)
+    issues: list[Issue] = Field(default_factory=list)
+    events: list[Event] = Field(default_factory=list)
+    positions: list[Position] = Field(default_factory=list)
+    votes: list[Vote] = Field(default_factory=list)
+    offers: list[Offer] = Field(default_factory=list)
+    voices: list[Voice] = Field(default_factory=list)
+    scenarios: list[Scenario] = Field(default_factory=list)
+    glossary: list[Term] = Field(default_factory=list)
+    changes: list[Change] = Field(default_factory=list)
+
+    def index(self, kind: str) -> dict[str, BaseModel]:
+        return {e.id: e for e in getattr(self, kind)}
+
+
+# One file per entity type: file name -> (Story field, entry model). story.yaml is separate.
+ENTITY_FILES: dict[str, tuple[str, type[Entry]]] = {
+    "sources.yaml": ("sources", Source),
+    "actors.yaml": ("actors", Actor),
+    "issues.yaml": ("issues", Issue),
+    "events.yaml": ("events", Event),
+    "positions.yaml": ("positions", Position),
+    "votes.yaml": ("votes", Vote),
+    "offers.yaml": ("offers", Offer),
+    "voices.yaml": ("voices", Voice),
+    "scenarios.yaml": ("scenarios", Scenario),
+    "glossary.yaml": ("glossary", Term),
+    "changes.yaml": ("changes", Change),
+}
+REQUIRED_FILES: tuple[str, ...] = ("story.yaml", "sources.yaml", "actors.yaml", "events.yaml")

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from parley import frames
+from parley.charts.timeline import timeline
+from parley.palette import SIDE_COLOURS
+
+
+def _fig(story, lang="ja"):
+    return timeline(frames.events(story), frames.sources(story), lang)
+
+
+def test_one_trace_per_side_in_side_colours(mini_story) -> None:
+    fig = _fig(mini_story)
+    assert [t.name for t in fig.data] == ["米国"]
+    assert fig.data[0].marker.color == SIDE_COLOURS["us"]
+    assert list(fig.data[0].customdata[:, 0]) == ["call-one", "vote-day", "talks"]
+
+
+def test_lanes_and_verification_marks(mini_story) -> None:
+    trace = _fig(mini_story, "en").data[0]
+    assert list(trace.y) == [
+        "Diplomacy (calls, talks, visits)",
+        "UN votes",
+        "Diplomacy (calls, talks, visits)",
+    ]
+    assert list(trace.marker.symbol) == ["circle", "circle-open", "circle"]
+    assert list(trace.marker.size) == [24, 18, 12]
+
+
+def test_hover_carries_date_sources_and_marks(mini_story) -> None:
+    hover = _fig(mini_story, "en").data[0].hovertext
+    assert "2025-02-12" in hover[0] and "Example Wire (2025-02-12)" in hover[0]
+    assert "Unverified" in hover[1] and "Differing accounts: 1" in hover[1]
+    assert "Note on framing" in hover[1]
+    assert "2025-03-23 – 2025-03-25" in hover[2]
+
+
+def test_content_is_escaped(mini_story) -> None:
+    hover = _fig(mini_story, "en").data[0].hovertext[0]
+    assert "<script>" not in hover and "&lt;script&gt;alert(1)&lt;/script&gt;" in hover
+    ja = _fig(mini_story, "ja").data[0].hovertext[0]
+    assert "&lt;b&gt;太字&lt;/b&gt;" in ja
+
+
+def test_range_slider_and_language(mini_story) -> None:
+    fig = _fig(mini_story, "en")
+    assert fig.layout.xaxis.rangeslider.visible is True
+    assert fig.layout.title.text == "The 2025 negotiations, event by event"
+    assert _fig(mini_story, "ja").layout.title.text == "2025年の交渉の歩み"
