@@ -13,7 +13,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 PARLEY_LANG ?= ja
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 
-.PHONY: help lab test lint unit nbval notebooks validate data schema binder lock system-deps clean
+.PHONY: help lab test lint unit nbval notebooks validate data schema binder lock system-deps clean export
 
 help:
 	@echo "make lab        open the explainer in JupyterLab (notebooks/01-overview.ipynb)"
@@ -35,8 +35,11 @@ $(STAMP): uv.lock pyproject.toml | $(UV)
 lab: $(STAMP)
 	PARLEY_LANG=$(PARLEY_LANG) $(BIN)/jupyter lab notebooks/01-overview.ipynb
 
+# Debian packages the browser tests need: chromium and a Japanese font.
+SYSTEM_PACKAGES := chromium fonts-noto-cjk
+
 system-deps:
-	@bash scripts/system-deps.sh
+	@bash scripts/system-deps.sh $(SYSTEM_PACKAGES)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests
@@ -47,6 +50,9 @@ unit: $(STAMP)
 
 nbval: $(STAMP)
 	PARLEY_LANG=ja $(BIN)/pytest --nbval notebooks --sanitize-with tests/nbval_sanitize.cfg -q -p no:cacheprovider
+
+export: $(STAMP)
+	$(BIN)/parley export --out build
 
 test: $(STAMP) system-deps lint
 	$(BIN)/parley validate data

@@ -24,6 +24,11 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--format", choices=("csv", "json"), default="csv")
     d.add_argument("--out", type=Path, default=Path("build/data"), help="output folder")
 
+    e = sub.add_parser("export", help="build offline slide decks and static pages")
+    e.add_argument("--data", type=Path, default=DEFAULT_DATA, help="data folder")
+    e.add_argument("--lang", choices=("ja", "en"), help="one language (default: both)")
+    e.add_argument("--out", type=Path, default=Path("build"), help="output folder")
+
     s = sub.add_parser("schema", help="write the JSON Schema of every data file")
     s.add_argument("--out", type=Path, default=DEFAULT_DATA / "schema")
     return p
@@ -72,9 +77,18 @@ def _schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    from .export import run
+
+    if _load(args.data) is None:  # check the content before starting any kernel
+        return 1
+    langs = [args.lang] if args.lang else ["ja", "en"]
+    return run(data_dir=args.data, langs=langs, out_dir=args.out)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handlers = {"validate": _validate, "data": _data, "schema": _schema}
+    handlers = {"validate": _validate, "data": _data, "schema": _schema, "export": _export}
     try:
         return handlers[args.command](args)
     except KeyboardInterrupt:

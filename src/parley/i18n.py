@@ -90,8 +90,124 @@ LABELS: dict[str, dict[Lang, str]] = {
     "side_other": {"ja": "その他", "en": "Other"},
     "figure_description": {"ja": "図の説明", "en": "About this chart"},
     "seed": {"ja": "元記事", "en": "Seed article"},
+    "stance": {"ja": "立場", "en": "Stance"},
+    "stance_axis": {
+        "ja": "立場(0 = ウクライナ政府の求める結果、10 = ロシア政府の求める結果)",
+        "en": "Stance (0 = the outcome Ukraine sought, 10 = the outcome Russia sought)",
+    },
+    "acceptable": {"ja": "受け入れ可能な範囲", "en": "Acceptable range"},
+    "red_line": {"ja": "レッドライン", "en": "Red line"},
+    "overlap": {"ja": "全当事者の範囲が重なる部分", "en": "Overlap of all stated ranges"},
+    "no_overlap": {"ja": "重なりなし", "en": "no overlap"},
+    "overlap_short": {"ja": "重なり", "en": "overlap"},
+    "ranges_stated": {"ja": "範囲を示したのは{n}陣営のみ", "en": "only {n} side(s) stated a range"},
+    "settlement": {"ja": "仮の合意案", "en": "Hypothetical settlement"},
+    "position_map_title": {
+        "ja": "論点ごとの各陣営の立場",
+        "en": "Where each side stood, issue by issue",
+    },
+    "position_map_desc": {
+        "ja": "縦に論点、横に立場(0〜10)。点の色は陣営。下のスライダーで月末ごとの立場をたどれる。"
+        "各点にカーソルを合わせると、根拠となった発言と出典が出る。",
+        "en": "Issues run down the side and stances across (0–10); colour marks the side. The "
+        "slider steps through month-end snapshots; hover a marker for the statement and "
+        "its source.",
+    },
+    "trajectories_title": {"ja": "立場の推移", "en": "How stances moved"},
+    "trajectories_desc": {
+        "ja": "選んだ論点について、各陣営の立場が2025年にどう動いたかを階段状の線で示す。"
+        "左上のメニューで論点を切り替える。",
+        "en": "For the chosen issue, each side's stance over 2025 as a step line. Pick the "
+        "issue from the menu at the top left.",
+    },
+    "zone_title": {"ja": "合意の余地はあるか", "en": "Is there a zone of agreement?"},
+    "zone_desc": {
+        "ja": "各陣営が受け入れ可能とした範囲を棒で、レッドラインを×印で示す。灰色の帯は全陣営の"
+        "範囲が重なる部分で、重なりがなければ「重なりなし」と表示する。",
+        "en": "Bars show the range each side said it could accept, crosses its red lines. The "
+        'grey band is where every stated range overlaps; "no overlap" marks a gap.',
+    },
+    "votes_title": {"ja": "国連での採決(2025年2月24日)", "en": "The UN votes of 24 February 2025"},
+    "votes_desc": {
+        "ja": "決議ごとの賛成・反対・棄権・欠席の数。右側に米国、ロシア、ウクライナの投票を示す。",
+        "en": "Each resolution's votes in favour, against, abstaining and absent; the votes of "
+        "the US, Russia and Ukraine are noted on the right.",
+    },
+    "body_unga": {"ja": "国連総会", "en": "General Assembly"},
+    "body_unsc": {"ja": "安全保障理事会", "en": "Security Council"},
+    "in_favour": {"ja": "賛成", "en": "In favour"},
+    "against": {"ja": "反対", "en": "Against"},
+    "abstain": {"ja": "棄権", "en": "Abstain"},
+    "absent": {"ja": "欠席・不参加", "en": "Absent"},
+    "states": {"ja": "国の数", "en": "Number of states"},
+    "economy_title": {"ja": "交渉に絡む経済の提案", "en": "The economic offers on the table"},
+    "economy_desc": {
+        "ja": "分野ごとに、提案が出されてから協議・合意・署名・失効に至る経過を線で結ぶ。"
+        "色は提案した側、印の形は状態(白抜き=提起、●=協議、■=合意、★=署名、×=失効・拒否)。",
+        "en": "Each offer's path by sector, from first floated through discussed, agreed, "
+        "signed or expired. Colour is the side that made it; marker shape the status "
+        "(open = floated, dot = discussed, square = agreed, star = signed, x = expired "
+        "or rejected).",
+    },
+    "sector_rare-earths": {"ja": "レアアース", "en": "Rare earths"},
+    "sector_aluminium": {"ja": "アルミニウム", "en": "Aluminium"},
+    "sector_arctic": {"ja": "北極圏", "en": "Arctic"},
+    "sector_aviation": {"ja": "航空便", "en": "Flights"},
+    "sector_minerals-fund": {"ja": "鉱物資源基金", "en": "Minerals fund"},
+    "sector_shipping": {"ja": "黒海の海運", "en": "Black Sea shipping"},
+    "sector_energy": {"ja": "エネルギー", "en": "Energy"},
+    "sector_trade": {"ja": "貿易", "en": "Trade"},
+    "sector_other": {"ja": "その他", "en": "Other"},
+    "status_floated": {"ja": "提起", "en": "Floated"},
+    "status_discussed": {"ja": "協議", "en": "Discussed"},
+    "status_agreed": {"ja": "合意", "en": "Agreed"},
+    "status_signed": {"ja": "署名", "en": "Signed"},
+    "status_expired": {"ja": "失効", "en": "Expired"},
+    "status_rejected": {"ja": "拒否", "en": "Rejected"},
+    "voices_title": {"ja": "識者の分析と世論の反応", "en": "Analysis and public reaction"},
+    "voices_desc": {
+        "ja": "識者の分析、公式の発言、ネット上などの反応を、それぞれが反応した出来事(灰色の目盛り)と"
+        "線で結ぶ。いずれも意見であり、事実として示すものではない。",
+        "en": "Expert analysis, official statements and public reactions, each linked to the "
+        "events (grey ticks) it responds to. These are opinions, not statements of fact.",
+    },
+    "voices_events_lane": {"ja": "出来事", "en": "Events"},
+    "voice_analysis": {"ja": "分析(意見)", "en": "Analysis (opinion)"},
+    "voice_public_reaction": {"ja": "世論の反応(意見)", "en": "Public reaction (opinion)"},
+    "voice_official_statement": {"ja": "公式の発言", "en": "Official statement"},
+    "scenarios_title": {
+        "ja": "シナリオと各陣営の立場",
+        "en": "Scenarios against each side's stance",
+    },
+    "scenarios_desc": {
+        "ja": "白抜きの記号が各シナリオの論点ごとの帰結、薄い色の点が各陣営の最新の立場。",
+        "en": "Hollow symbols are each scenario's outcome per issue; faint dots are each "
+        "side's latest stance.",
+    },
+    "whos_who": {"ja": "登場人物と組織", "en": "Who's who"},
+    "glossary": {"ja": "用語集", "en": "Glossary"},
+    "role": {"ja": "役職", "en": "Role"},
+    "name": {"ja": "名前", "en": "Name"},
+    "side": {"ja": "陣営", "en": "Side"},
+    "term": {"ja": "用語", "en": "Term"},
+    "definition": {"ja": "説明", "en": "Definition"},
+    "notes": {"ja": "発表者メモ", "en": "Speaker notes"},
+    "opinion": {"ja": "意見", "en": "Opinion"},
+    "methods": {
+        "ja": "この解説の方法(立場の数値化と検証の基準)",
+        "en": "How this explainer works (coding stances, verification)",
+    },
+    "kind_primary": {"ja": "一次資料", "en": "primary"},
+    "kind_wire": {"ja": "通信社", "en": "wire"},
+    "kind_news": {"ja": "報道機関", "en": "news"},
+    "kind_analysis": {"ja": "分析", "en": "analysis"},
+    "kind_aggregator": {"ja": "転載・まとめ", "en": "aggregator"},
+    "kind_seed": {"ja": "元記事", "en": "seed"},
 }
 
 
-def label(key: str, lang: str | None = None) -> str:
+def label(key: str, lang: str | None = None, default: str | None = None) -> str:
+    """An interface label; ``default`` for open-ended keys (e.g. a new sector in the data)."""
+    if key not in LABELS and default is not None:
+        return default
     return LABELS[key][resolve(lang)]

@@ -1,22 +1,25 @@
 """What notebooks call: one function per text block, figure or widget.
 
-Notebooks stay thin (a bilingual title, then calls into here). Everything shown from the
-data files is HTML-escaped here or in the chart builders.
+Notebooks stay thin (a bilingual title, then calls into here). Each output is displayed
+with a display id and re-rendered in place when the reader flips the language switch, so
+the whole notebook changes language without re-running. Content is escaped in
+:mod:`parley.views` and the chart builders.
 """
 
 from __future__ import annotations
 
-import html
 import os
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import Any
 
+import pandas as pd
 import plotly.graph_objects as go
-from IPython.display import HTML, display
+import plotly.io as pio
+from IPython.display import display
 
-from . import frames, i18n, render
-from .charts.timeline import timeline
+from . import figures, i18n, render, views
 from .load import load_story
 from .model import Story
 from .problems import ContentError
@@ -54,23 +57,69 @@ def story() -> Story:
         raise StoryProblem(f"The story in {data} has problems:\n{exc}") from None
 
 
-def _show_html(markup: str) -> None:
-    display(HTML(markup))
+@cache
+def tables() -> figures.Tables:
+    """The story's DataFrames, built once per kernel (they hold both languages)."""
+    return figures.build_tables(story())
 
 
-def _e(text: str) -> str:
-    return html.escape(text, quote=True)
+# --- display with in-place language switching ------------------------------------------
+
+Make = Callable[[str], "str | go.Figure"]
+_live: list[tuple[Any, Make]] = []  # (display handle, how to make the output in a language)
+
+
+def _bundle(made: str | go.Figure) -> tuple[dict[str, Any], bool]:
+    if isinstance(made, str):
+        return {"text/html": made, "text/plain": "[HTML]"}, True
+    return pio.renderers[render.renderer()].to_mimebundle(made.to_dict()), True
+
+
+def _show(make: Make) -> None:
+    made = make(i18n.get_lang())
+    if isinstance(made, go.Figure) and render.renderer() != render.DEFAULT_RENDERER:
+        render.show(made)  # exports: an HTML renderer; nothing to switch live there
+        return
+    data, raw = _bundle(made)
+    handle = display(data, raw=raw, display_id=True)
+    _live.append((handle, make))
+
+
+def _relabel(lang: str) -> None:
+    for handle, make in list(_live):
+        data, _ = _bundle(make(lang))
+        handle.update(data, raw=True)
+
+
+i18n.on_change(_relabel)
+
+
+def _html(make_html: Callable[[Story, str], str]) -> None:
+    s = story()
+    _show(lambda lang: make_html(s, lang))
+
+
+def _chapter_call(fn: Callable[[Story, str, str], str], chapter_id: str) -> None:
+    s = story()
+    try:
+        views.chapter_of(s, chapter_id)
+    except views.UnknownChapter as exc:
+        raise StoryProblem(str(exc.args[0])) from None
+    _show(lambda lang: fn(s, chapter_id, lang))
+
+
+# --- what notebooks call ---------------------------------------------------------------
 
 
 def language_switch() -> None:
-    """The language control: a toggle that flips the language for everything shown next."""
+    """日本語 / English: flips every output of this notebook in place."""
     import ipywidgets as w
 
     toggle = w.ToggleButtons(
         options=[("日本語", "ja"), ("English", "en")],
         value=i18n.get_lang(),
-        description=i18n.label("language"),
-        style={"button_width": "6em"},
+        description="言語 / Language",
+        style={"button_width": "6em", "description_width": "initial"},
     )
     toggle.observe(lambda change: i18n.set_lang(change["new"]), names="value")
     display(toggle)
@@ -78,82 +127,57 @@ def language_switch() -> None:
 
 def header() -> None:
     """The story's title, subtitle and the date the content is current to."""
-    s, lang = story(), i18n.get_lang()
-    meta = s.meta
-    sub = f"<p>{_e(meta.subtitle(lang))}</p>" if meta.subtitle else ""
-    _show_html(
-        f'<div class="parley-header"><h2>{_e(meta.title(lang))}</h2>{sub}'
-        f"<p><small>{_e(i18n.label('as_of', lang))}: {meta.as_of.isoformat()}</small></p></div>"
-    )
+    _html(views.header)
 
 
-def chapter(chapter_id: str) -> None:
-    """A chapter's question-and-answer hook and key points."""
-    s, lang = story(), i18n.get_lang()
-    chapters = {c.id: c for c in s.meta.chapters}
-    if chapter_id not in chapters:
-        raise StoryProblem(
-            f"story.yaml: no chapter {chapter_id!r}; chapters are: {', '.join(chapters)}"
-        )
-    ch = chapters[chapter_id]
-    points = "".join(f"<li>{_e(p(lang))}</li>" for p in ch.key_points)
-    _show_html(
-        f'<section class="parley-chapter"><h3>{_e(ch.title(lang))}</h3>'
-        f"<p><b>{_e(i18n.label('question', lang))}:</b> {_e(ch.question(lang))}<br>"
-        f"<b>{_e(i18n.label('answer', lang))}:</b> {_e(ch.answer(lang))}</p>"
-        f"<p><b>{_e(i18n.label('key_points', lang))}</b></p><ul>{points}</ul></section>"
-    )
+def intro(chapter_id: str) -> None:
+    """What the reader will learn: the chapter's question-and-answer hook."""
+    _chapter_call(views.hook, chapter_id)
+
+
+def key_points(chapter_id: str) -> None:
+    _chapter_call(views.key_points, chapter_id)
+
+
+def notes(chapter_id: str) -> None:
+    """The chapter's speaker notes (a `notes` cell in the deck)."""
+    _chapter_call(views.notes, chapter_id)
 
 
 def takeaways() -> None:
-    s, lang = story(), i18n.get_lang()
-    items = "".join(f"<li>{_e(t(lang))}</li>" for t in s.meta.takeaways)
-    _show_html(f"<h3>{_e(i18n.label('takeaways', lang))}</h3><ul>{items}</ul>")
+    _html(views.takeaways)
 
 
-def _timeline_figure(s: Story, lang: str) -> go.Figure:
-    return timeline(frames.events(s), frames.sources(s), lang)
-
-
-FIGURE_BUILDERS: dict[str, tuple[Callable[[Story, str], go.Figure], str]] = {
-    "timeline": (_timeline_figure, "timeline_desc"),
-}
+def methods() -> None:
+    _html(views.methods)
 
 
 def figure(figure_id: str) -> None:
     """A chart with its short text description beside it (for screen readers too)."""
-    s, lang = story(), i18n.get_lang()
-    if figure_id not in FIGURE_BUILDERS:
-        raise StoryProblem(f"unknown figure {figure_id!r}; known: {', '.join(FIGURE_BUILDERS)}")
-    build, desc_key = FIGURE_BUILDERS[figure_id]
-    _show_html(
-        f'<p class="parley-figure-desc" role="note">'
-        f"<b>{_e(i18n.label('figure_description', lang))}:</b> "
-        f"{_e(i18n.label(desc_key, lang))}</p>"
-    )
-    render.show(build(s, lang))
+    if figure_id not in figures.REGISTRY:
+        raise StoryProblem(f"unknown figure {figure_id!r}; known: {', '.join(figures.REGISTRY)}")
+    spec = figures.REGISTRY[figure_id]
+    as_of = pd.Timestamp(story().meta.as_of)
+    if spec.description:
+        key = spec.description
+        _show(
+            lambda lang: (
+                f'<p class="parley-figure-desc" role="note">'
+                f"<b>{views.e(i18n.label('figure_description', lang))}:</b> "
+                f"{views.e(i18n.label(key, lang))}</p>"
+            )
+        )
+    _show(lambda lang: spec.build(tables(), as_of, lang))
 
 
-def sources_list(chapter_id: str | None = None) -> None:
-    """The sources cited by the entries a chapter shows (every source when no chapter)."""
-    s, lang = story(), i18n.get_lang()
-    cited: list[str] = []
+def sources(chapter_id: str | None = None) -> None:
+    """The sources behind what a chapter shows (every source when no chapter is given)."""
+    s = story()
     if chapter_id is None:
-        cited = [src.id for src in s.sources]
+        ids = [src.id for src in s.sources]
     else:
-        ch = {c.id: c for c in s.meta.chapters}[chapter_id]
-        if "timeline" in ch.figures:
-            cited += [sid for e in s.events for sid in e.sources]
-    by_id = {src.id: src for src in s.sources}
-    items = []
-    for sid in dict.fromkeys(cited):
-        src = by_id[sid]
-        date = src.published.isoformat() if src.published else ""
-        title = _e(src.title)
-        if src.url:
-            title = f'<a href="{_e(src.url)}" target="_blank" rel="noopener">{title}</a>'
-        items.append(f"<li>{_e(src.publisher)}, {title}" + (f", {date}" if date else "") + "</li>")
-    _show_html(
-        f"<h3>{_e(i18n.label('sources', lang))}</h3>"
-        f'<ol class="parley-sources">{"".join(items)}</ol>'
-    )
+        try:
+            ids = figures.cited_sources(s, views.chapter_of(s, chapter_id).figures)
+        except views.UnknownChapter as exc:
+            raise StoryProblem(str(exc.args[0])) from None
+    _show(lambda lang: views.sources(s, ids, lang))

@@ -1,22 +1,68 @@
-"""How a figure reaches the page: plotly's JSON mimetype in notebooks, HTML in exports.
+"""How a figure reaches the page: plotly's JSON mimetype in notebooks, a lean chart in exports.
 
 Committed notebooks carry ``application/vnd.plotly.v1+json`` only (small, deterministic,
-rendered by JupyterLab). nbconvert drops that mimetype, so exports start the kernel with
-``PLOTLY_RENDERER`` naming an HTML renderer; this module is the one place that decides.
+rendered by JupyterLab). nbconvert drops that mimetype, so :mod:`parley.export` turns each
+such output into :func:`chart_html`: a placeholder div plus the figure as inert JSON, drawn by
+the one plotly.js the export inlines per page. That keeps plotly.js out of every output (no
+4.8 MB copy in the first figure's cell, no per-figure MathJax CDN tag) and lets a deck draw a
+slide's charts only when the slide is shown. ``PLOTLY_RENDERER`` still picks the renderer
+for :func:`show` (the export kernel runs with the JSON mimetype).
 """
 
 from __future__ import annotations
 
+import json
 import os
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import plotly.graph_objects as go
 
 DEFAULT_RENDERER = "plotly_mimetype"
+PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
+EXPORT_ENV = "PARLEY_EXPORT"  # "1" in the kernels that `parley export` starts
 
 
 def renderer() -> str:
     return os.environ.get("PLOTLY_RENDERER", DEFAULT_RENDERER)
 
 
+def exporting() -> bool:
+    """True in a kernel started by ``parley export`` (no live kernel behind the output)."""
+    return os.environ.get(EXPORT_ENV) == "1"
+
+
 def show(fig: go.Figure) -> None:
     fig.show(renderer=renderer())
+
+
+# Inside <script> the HTML parser only looks for "</script" and "<!--"; escaping < > & as
+# JSON unicode escapes means no data string can end the script or start markup.
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
+def script_safe_json(value: Any) -> str:
+    """Compact JSON that is inert inside ``<script type="application/json">``."""
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return text.translate(_SCRIPT_SAFE)
+
+
+def chart_html(figure: Mapping[str, Any], chart_id: str) -> str:
+    """A chart placeholder and its figure JSON; ``chart_id`` must be an HTML-safe slug."""
+    height = figure.get("layout", {}).get("height") or 450
+    return (
+        f'<div class="parley-chart" id="{chart_id}" data-height="{int(height)}"></div>'
+        f'<script type="application/json" class="parley-chart-spec" data-chart="{chart_id}">'
+        f"{script_safe_json(dict(figure))}</script>"
+    )
+
+
+def trace_types(figures: Iterable[Mapping[str, Any]]) -> set[str]:
+    """Every plotly trace type the figures use, animation frames included."""
+    types: set[str] = set()
+    for fig in figures:
+        traces = list(fig.get("data", []))
+        for frame in fig.get("frames", []) or []:
+            traces += list(frame.get("data", []))
+        types.update(str(trace.get("type", "scatter")) for trace in traces)
+    return types

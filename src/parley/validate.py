@@ -156,6 +156,22 @@ def cross_check(story: Story, files: dict[str, Parsed], story_file: Parsed) -> l
     for t in story.glossary:
         refs("glossary", t.id, "sources", t.sources, "sources")
 
+    # Nothing may be dated after the date the story says it is current to.
+    as_of = story.meta.as_of
+    for kind, attr in (("events", "date"), ("positions", "as_of"), ("votes", "date")):
+        for entry in getattr(story, kind):
+            day = getattr(entry, attr)
+            if day > as_of:
+                out.append(
+                    Problem(
+                        files[kind].name,
+                        files[kind].line(entry.id, attr),
+                        entry.id,
+                        attr,
+                        f"{day} is after the story's as_of {as_of} (update as_of in story.yaml)",
+                    )
+                )
+
     # story.yaml: chapter ids unique, figure ids known.
     seen: set[str] = set()
     loc = story_file.located

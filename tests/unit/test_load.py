@@ -296,3 +296,12 @@ def test_missing_folder(tmp_path: Path) -> None:
 def test_empty_optional_file_is_fine(mini: Path) -> None:
     (mini / "glossary.yaml").write_text("# nothing yet\n", encoding="utf-8")
     assert _problems(mini) == []
+
+
+def test_nothing_dated_after_as_of(mini: Path) -> None:
+    _edit(mini, "events.yaml", "date: 2025-03-23", "date: 2025-04-23")
+    _edit(mini, "events.yaml", "end_date: 2025-03-25", "end_date: 2025-04-25")
+    assert (
+        "events.yaml:25: talks: date: 2025-04-23 is after the story's as_of 2025-03-31 "
+        "(update as_of in story.yaml)" in _problems(mini)
+    )

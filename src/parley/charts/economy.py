@@ -1,0 +1,75 @@
+"""The economic offers: each offer's status steps over time, by sector, coloured by side."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from ..i18n import label, resolve
+from ..palette import SIDE_COLOURS
+from .common import base_layout, citations, esc, wrap
+
+STATUS_SYMBOLS = {
+    "floated": "circle-open",
+    "discussed": "circle",
+    "agreed": "square",
+    "signed": "star",
+    "expired": "x",
+    "rejected": "x-open",
+}
+
+
+def economy(
+    offers: pd.DataFrame, actors: pd.DataFrame, sources: pd.DataFrame, lang: str | None = None
+) -> go.Figure:
+    """One line per offer from its first to its latest status; markers show each status."""
+    lang = resolve(lang)
+    groups = dict(zip(actors["id"], actors["group"], strict=True))
+    names = dict(zip(actors["id"], actors[f"name_{lang}"], strict=True))
+    fig = go.Figure()
+    seen_sides: set[str] = set()
+    sectors: list[str] = []
+    for offer_id, steps in offers.groupby("id", sort=False):
+        steps = steps.sort_values("date")
+        first = steps.iloc[0]
+        side = groups.get(first["from"], "other")
+        sector = label(f"sector_{first['sector']}", lang, default=first["sector"])
+        if sector not in sectors:
+            sectors.append(sector)
+        hover = [
+            f"<b>{esc(r[f'title_{lang}'])}</b><br>{r['date']:%Y-%m-%d} · "
+            f"{label('status_' + r['status'], lang)}<br>"
+            f"{esc(names.get(r['from'], r['from']))} → {esc(names.get(r['to'], r['to']))}"
+            + (
+                f"<br>{wrap(esc(r[f'note_{lang}']), 48 if lang == 'en' else 28)}"
+                if r[f"note_{lang}"]
+                else ""
+            )
+            + f"<br>{label('sources', lang)}: {wrap(citations(r['sources'], sources), 60)}"
+            for _, r in steps.iterrows()
+        ]
+        fig.add_trace(
+            go.Scatter(
+                x=steps["date"],
+                y=[sector] * len(steps),
+                mode="lines+markers",
+                name=label(f"side_{side}", lang),
+                legendgroup=side,
+                showlegend=side not in seen_sides,
+                line={"color": SIDE_COLOURS[side], "width": 2},
+                marker={
+                    "symbol": [STATUS_SYMBOLS[s] for s in steps["status"]],
+                    "size": 13,
+                    "color": SIDE_COLOURS[side],
+                    "line": {"width": 2, "color": SIDE_COLOURS[side]},
+                },
+                customdata=[[offer_id]] * len(steps),
+                hovertext=hover,
+                hovertemplate="%{hovertext}<extra></extra>",
+            )
+        )
+        seen_sides.add(side)
+    base_layout(fig, label("economy_title", lang))
+    fig.update_xaxes(type="date")
+    fig.update_yaxes(categoryorder="array", categoryarray=sectors[::-1])
+    return fig

@@ -1,0 +1,411 @@
+"""Where each side stood on each issue, and how that moved over 2025.
+
+- :func:`position_map`: issues × stance, one marker per side, with a time slider built from
+  plotly animation frames (works without a kernel, in slides and static pages too).
+- :func:`trajectories`: each side's stance over time, one issue at a time via a dropdown.
+- :func:`zone_of_agreement`: each side's acceptable range and red line per issue, with the
+  overlap (or the gap) between all sides that stated a range.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from ..i18n import label, resolve
+from ..model import SIDES
+from ..palette import SIDE_COLOURS
+from .common import base_layout, citations, esc, wrap
+
+
+def latest_by_side(positions: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
+    """Each side's most recent position per issue stated on or before ``day``."""
+    known = positions[(positions["as_of"] <= day) & positions["side"].isin(SIDES)]
+    if known.empty:
+        return known
+    known = known.sort_values(["as_of", "id"], kind="stable")
+    return known.groupby(["issue", "side"], as_index=False, sort=False).tail(1)
+
+
+def frame_dates(
+    positions: pd.DataFrame, as_of: pd.Timestamp, start: pd.Timestamp | None = None
+) -> list[pd.Timestamp]:
+    """Month ends from ``start`` (default: the first statement) to as_of, plus as_of itself.
+
+    Statements made before ``start`` still count: each frame shows the latest stance so far.
+    """
+    if positions.empty:
+        return [as_of]
+    start = start if start is not None else positions["as_of"].min()
+    ends = list(pd.date_range(start, as_of, freq="ME"))
+    if not ends or ends[-1] != as_of:
+        ends.append(as_of)
+    return ends
+
+
+def _issue_labels(issues: pd.DataFrame, lang: str) -> dict[str, str]:
+    return dict(zip(issues["id"], issues[f"title_{lang}"].map(esc), strict=True))
+
+
+def _position_hover(
+    row: pd.Series, actors: dict[str, str], sources: pd.DataFrame, lang: str
+) -> str:
+    width = 48 if lang == "en" else 28
+    lines = [
+        f"<b>{esc(actors.get(row['actor'], row['actor']))}</b> — {row['as_of']:%Y-%m-%d}",
+        f"{label('stance', lang)}: {row['stance']:g}",
+        wrap(esc(row[f"statement_{lang}"]), width),
+    ]
+    if pd.notna(row["acceptable_low"]):
+        lines.append(
+            f"{label('acceptable', lang)}: {row['acceptable_low']:g}–{row['acceptable_high']:g}"
+        )
+    if pd.notna(row["red_line_at"]):
+        lines.append(
+            f"{label('red_line', lang)} ({row['red_line_at']:g}): "
+            + wrap(esc(row[f"red_line_{lang}"]), width)
+        )
+    if row["verification"] != "verified":
+        lines.append(f"⚠ {label(row['verification'], lang)}")
+    lines.append(f"{label('sources', lang)}: " + wrap(citations(row["sources"], sources), 60))
+    return "<br>".join(lines)
+
+
+# Sides sit on slightly different rows within an issue, so equal stances never hide each other.
+SIDE_OFFSET = {side: (k - (len(SIDES) - 1) / 2) * 0.14 for k, side in enumerate(SIDES)}
+
+
+def _side_traces(
+    snapshot: pd.DataFrame,
+    rows: dict[str, int],
+    actors: dict[str, str],
+    sources: pd.DataFrame,
+    lang: str,
+) -> list[go.Scatter]:
+    traces = []
+    for side in SIDES:
+        part = snapshot[snapshot["side"] == side]
+        traces.append(
+            go.Scatter(
+                x=part["stance"].tolist(),
+                y=[rows[i] - SIDE_OFFSET[side] for i in part["issue"]],
+                mode="markers",
+                name=label(f"side_{side}", lang),
+                marker={
+                    "color": SIDE_COLOURS[side],
+                    "size": 15,
+                    "line": {"width": 1, "color": "white"},
+                },
+                hovertext=[_position_hover(r, actors, sources, lang) for _, r in part.iterrows()],
+                hovertemplate="%{hovertext}<extra></extra>",
+            )
+        )
+    return traces
+
+
+def position_map(
+    positions: pd.DataFrame,
+    issues: pd.DataFrame,
+    actors: pd.DataFrame,
+    sources: pd.DataFrame,
+    as_of: pd.Timestamp,
+    lang: str | None = None,
+    start: pd.Timestamp | None = None,
+) -> go.Figure:
+    """Issues down the side, stance across; a slider steps through month-end snapshots."""
+    lang = resolve(lang)
+    names = _issue_labels(issues, lang)
+    actor_names = dict(zip(actors["id"], actors[f"name_{lang}"], strict=True))
+    dates = frame_dates(positions, as_of, start)
+    rows = {issue: k for k, issue in enumerate(names)}  # first issue on top (y reversed)
+    frames = [
+        go.Frame(
+            name=f"{d:%Y-%m-%d}",
+            data=_side_traces(latest_by_side(positions, d), rows, actor_names, sources, lang),
+        )
+        for d in dates
+    ]
+    fig = go.Figure(data=frames[-1].data, frames=frames)
+    steps = [
+        {
+            "method": "animate",
+            "label": f"{d:%Y-%m}" if d != as_of else f"{d:%Y-%m-%d}",
+            "args": [
+                [f"{d:%Y-%m-%d}"],
+                {
+                    "mode": "immediate",
+                    "frame": {"duration": 0, "redraw": True},
+                    "transition": {"duration": 0},
+                },
+            ],
+        }
+        for d in dates
+    ]
+    fig.update_layout(
+        sliders=[
+            {
+                "active": len(dates) - 1,
+                "steps": steps,
+                "x": 0.08,
+                "len": 0.9,
+                "y": -0.02,
+                "currentvalue": {"prefix": f"{label('as_of', lang)}: "},
+            }
+        ],
+        updatemenus=[
+            {
+                "type": "buttons",
+                "showactive": False,
+                "x": 0.0,
+                "y": -0.02,
+                "xanchor": "left",
+                "yanchor": "top",
+                "buttons": [
+                    {
+                        "label": "▶",
+                        "method": "animate",
+                        "args": [
+                            None,
+                            {"frame": {"duration": 700, "redraw": True}, "fromcurrent": True},
+                        ],
+                    }
+                ],
+            }
+        ],
+    )
+    base_layout(fig, label("position_map_title", lang), height=560)
+    fig.update_xaxes(
+        range=[-0.5, 10.5], title=label("stance_axis", lang), zeroline=False, tickvals=[0, 5, 10]
+    )
+    fig.update_yaxes(
+        tickvals=list(rows.values()),
+        ticktext=list(names.values()),
+        autorange="reversed",
+        range=None,
+        zeroline=False,
+    )
+    fig.update_layout(margin={"b": 110})
+    return fig
+
+
+def trajectories(
+    positions: pd.DataFrame,
+    issues: pd.DataFrame,
+    actors: pd.DataFrame,
+    sources: pd.DataFrame,
+    as_of: pd.Timestamp,
+    lang: str | None = None,
+) -> go.Figure:
+    """Step lines of each side's stance over time; a dropdown picks the issue."""
+    lang = resolve(lang)
+    actor_names = dict(zip(actors["id"], actors[f"name_{lang}"], strict=True))
+    fig = go.Figure()
+    issue_ids = list(issues["id"])
+    per_issue: list[int] = []
+    for k, issue in enumerate(issue_ids):
+        count = 0
+        for side in SIDES:
+            part = positions[(positions["issue"] == issue) & (positions["side"] == side)]
+            if part.empty:
+                continue
+            part = part.sort_values("as_of")
+            # Carry the last stance to as_of so a line shows how long a stance held.
+            xs = [*part["as_of"], as_of]
+            ys = [*part["stance"], part["stance"].iloc[-1]]
+            hover = [_position_hover(r, actor_names, sources, lang) for _, r in part.iterrows()]
+            fig.add_trace(
+                go.Scatter(
+                    x=xs,
+                    y=ys,
+                    mode="lines+markers",
+                    line={"shape": "hv", "width": 3, "color": SIDE_COLOURS[side]},
+                    marker={"size": [10] * len(part) + [0], "color": SIDE_COLOURS[side]},
+                    name=label(f"side_{side}", lang),
+                    legendgroup=side,
+                    visible=k == 0,
+                    hovertext=[*hover, ""],
+                    hovertemplate="%{hovertext}<extra></extra>",
+                )
+            )
+            count += 1
+        per_issue.append(count)
+    buttons = []
+    offset = 0
+    total = sum(per_issue)
+    for k, issue in enumerate(issue_ids):
+        visible = [False] * total
+        for j in range(offset, offset + per_issue[k]):
+            visible[j] = True
+        offset += per_issue[k]
+        row = issues[issues["id"] == issue].iloc[0]
+        buttons.append(
+            {
+                "label": esc(row[f"title_{lang}"]),
+                "method": "update",
+                "args": [{"visible": visible}, {"yaxis.title.text": _scale_title(row, lang)}],
+            }
+        )
+    base_layout(fig, label("trajectories_title", lang))
+    first = issues.iloc[0] if len(issues) else None
+    fig.update_layout(
+        updatemenus=[
+            {
+                "buttons": buttons,
+                "x": 0.0,
+                "xanchor": "left",
+                "y": 1.12,
+                "yanchor": "top",
+                "active": 0,
+            }
+        ]
+    )
+    fig.update_yaxes(
+        range=[-0.5, 10.5], title=_scale_title(first, lang) if first is not None else None
+    )
+    fig.update_xaxes(type="date")
+    return fig
+
+
+def _scale_title(row: pd.Series, lang: str) -> str:
+    return f"0 = {esc(row[f'min_label_{lang}'])}<br>10 = {esc(row[f'max_label_{lang}'])}"
+
+
+def latest_stated(positions: pd.DataFrame, day: pd.Timestamp, column: str) -> pd.DataFrame:
+    """Per side and issue, the latest position up to ``day`` that states ``column``.
+
+    A later statement without a range does not erase a range stated earlier.
+    """
+    stated = positions[positions[column].notna()]
+    return latest_by_side(stated, day)
+
+
+def zone_table(ranges: pd.DataFrame, issue_ids: list[str]) -> dict[str, dict[str, float]]:
+    """Per issue: how many sides stated a range, and the intersection of those ranges.
+
+    ``overlap`` is 1 only when at least two sides stated ranges and they intersect.
+    """
+    out: dict[str, dict[str, float]] = {}
+    for issue in issue_ids:
+        rows = ranges[ranges["issue"] == issue]
+        sides = int(rows["side"].nunique())
+        low = float(rows["acceptable_low"].max()) if sides else 0.0
+        high = float(rows["acceptable_high"].min()) if sides else 0.0
+        out[issue] = {
+            "overlap": int(sides >= 2 and low <= high),
+            "low": low,
+            "high": high,
+            "sides": sides,
+        }
+    return out
+
+
+def zone_of_agreement(
+    positions: pd.DataFrame,
+    issues: pd.DataFrame,
+    as_of: pd.Timestamp,
+    lang: str | None = None,
+    settlement: dict[str, float] | None = None,
+) -> go.Figure:
+    """Acceptable ranges as bars, red lines as crosses, the shared overlap shaded per issue.
+
+    ``settlement`` (issue id → stance), when given, is drawn as a black diamond per issue:
+    the scenario builder passes the reader's hypothetical deal here.
+    """
+    lang = resolve(lang)
+    ids = list(issues["id"])
+    names = _issue_labels(issues, lang)
+    rows = {issue: k for k, issue in enumerate(ids)}
+    ranges = latest_stated(positions, as_of, "acceptable_low")
+    red_lines = latest_stated(positions, as_of, "red_line_at")
+    zone = zone_table(ranges, ids)
+    fig = go.Figure()
+    shared = [i for i in ids if zone[i]["overlap"]]
+    fig.add_trace(
+        go.Bar(
+            y=[rows[i] for i in shared],
+            x=[zone[i]["high"] - zone[i]["low"] for i in shared],
+            base=[zone[i]["low"] for i in shared],
+            orientation="h",
+            name=label("overlap", lang),
+            marker={"color": "rgba(127,127,127,0.35)"},
+            width=0.8,
+            customdata=[zone[i]["high"] for i in shared],
+            hovertemplate=f"{esc(label('overlap', lang))}: %{{base:g}}–%{{customdata:g}}"
+            "<extra></extra>",
+        )
+    )
+    for side in SIDES:
+        part = ranges[ranges["side"] == side]
+        fig.add_trace(
+            go.Bar(
+                y=[rows[i] - SIDE_OFFSET[side] for i in part["issue"]],
+                x=(part["acceptable_high"] - part["acceptable_low"]).clip(lower=0.08).tolist(),
+                base=part["acceptable_low"].tolist(),
+                orientation="h",
+                name=label(f"side_{side}", lang),
+                legendgroup=side,
+                marker={"color": SIDE_COLOURS[side]},
+                width=0.12,
+                customdata=part["acceptable_high"].tolist(),
+                hovertemplate=f"{esc(label(f'side_{side}', lang))} — "
+                f"{esc(label('acceptable', lang))}: %{{base:g}}–%{{customdata:g}}<extra></extra>",
+            )
+        )
+        lines = red_lines[red_lines["side"] == side]
+        fig.add_trace(
+            go.Scatter(
+                y=[rows[i] - SIDE_OFFSET[side] for i in lines["issue"]],
+                x=lines["red_line_at"].tolist(),
+                mode="markers",
+                name=f"{label(f'side_{side}', lang)} — {label('red_line', lang)}",
+                legendgroup=side,
+                showlegend=False,
+                marker={
+                    "symbol": "x-thin-open",
+                    "size": 14,
+                    "color": SIDE_COLOURS[side],
+                    "line": {"width": 3, "color": SIDE_COLOURS[side]},
+                },
+                hovertext=[
+                    f"{esc(label(f'side_{side}', lang))} — {label('red_line', lang)} "
+                    f"({r['red_line_at']:g}): {wrap(esc(r[f'red_line_{lang}']), 40)}"
+                    for _, r in lines.iterrows()
+                ],
+                hovertemplate="%{hovertext}<extra></extra>",
+            )
+        )
+    if settlement:
+        chosen = [i for i in ids if i in settlement]
+        fig.add_trace(
+            go.Scatter(
+                y=[rows[i] for i in chosen],
+                x=[settlement[i] for i in chosen],
+                mode="markers",
+                name=label("settlement", lang),
+                marker={
+                    "symbol": "diamond",
+                    "size": 15,
+                    "color": "#222",
+                    "line": {"width": 2, "color": "white"},
+                },
+                hovertemplate=f"{esc(label('settlement', lang))}: %{{x:g}}<extra></extra>",
+            )
+        )
+    base_layout(fig, label("zone_title", lang), height=520)
+    fig.update_layout(barmode="overlay")
+    fig.update_xaxes(range=[-0.3, 10.3], title=label("stance_axis", lang), tickvals=[0, 5, 10])
+    fig.update_yaxes(
+        tickvals=list(rows.values()),
+        ticktext=[f"{names[i]}<br><sup>{_zone_status(zone[i], lang)}</sup>" for i in ids],
+        autorange="reversed",
+        zeroline=False,
+    )
+    return fig
+
+
+def _zone_status(z: dict[str, float], lang: str) -> str:
+    if z["sides"] < 2:
+        return label("ranges_stated", lang).format(n=int(z["sides"]))
+    if z["overlap"]:
+        return f"{label('overlap_short', lang)} {z['low']:g}–{z['high']:g}"
+    return label("no_overlap", lang)

@@ -1,0 +1,68 @@
+"""UN votes: each resolution's counts as a stacked bar, with the US and Russia called out."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from ..i18n import label, resolve
+from .common import base_layout, citations, esc, wrap
+
+# Neutral, colour-blind-safe shades: vote choices are not sides, so no side colours here.
+CHOICE_COLOURS = {"yes": "#56B4E9", "no": "#CC79A7", "abstain": "#BBBBBB", "absent": "#EEEEEE"}
+CHOICE_LABELS = {"yes": "in_favour", "no": "against", "abstain": "abstain", "absent": "absent"}
+CALLED_OUT = ("us", "russia", "ukraine")
+
+
+def resolution_label(row: pd.Series, lang: str) -> str:
+    body = label(f"body_{row['body']}", lang)
+    return f"{esc(row['resolution'])}<br><sup>{body} · {row['date']:%Y-%m-%d}</sup>"
+
+
+def un_votes(votes: pd.DataFrame, sources: pd.DataFrame, lang: str | None = None) -> go.Figure:
+    lang = resolve(lang)
+    df = votes.sort_values(["date", "body", "resolution"], kind="stable")
+    ys = [resolution_label(r, lang) for _, r in df.iterrows()]
+    fig = go.Figure()
+    for choice in ("yes", "no", "abstain", "absent"):
+        counts = df[choice].fillna(0).astype(int).tolist()
+        hover = [
+            f"<b>{esc(r[f'title_{lang}'])}</b><br>{label(CHOICE_LABELS[choice], lang)}: {n}"
+            f"<br>{label('sources', lang)}: {wrap(citations(r['sources'], sources), 60)}"
+            for n, (_, r) in zip(counts, df.iterrows(), strict=True)
+        ]
+        fig.add_trace(
+            go.Bar(
+                y=ys,
+                x=counts,
+                orientation="h",
+                name=label(CHOICE_LABELS[choice], lang),
+                marker={"color": CHOICE_COLOURS[choice], "line": {"width": 0.5, "color": "#666"}},
+                text=[str(n) if n else "" for n in counts],
+                textposition="inside",
+                hovertext=hover,
+                hovertemplate="%{hovertext}<extra></extra>",
+            )
+        )
+    for y, (_, r) in zip(ys, df.iterrows(), strict=True):
+        notes = [
+            f"{label(f'side_{s}', lang)}: {label(r['notable'][s], lang)}"
+            for s in CALLED_OUT
+            if s in r["notable"]
+        ]
+        if notes:
+            fig.add_annotation(
+                y=y,
+                x=1.0,
+                xref="paper",
+                xanchor="left",
+                showarrow=False,
+                text="<br>".join(notes),
+                align="left",
+                font={"size": 11},
+            )
+    base_layout(fig, label("votes_title", lang), height=max(320, 130 * len(df) + 120))
+    fig.update_layout(barmode="stack", margin={"r": 190})
+    fig.update_xaxes(title=label("states", lang))
+    fig.update_yaxes(categoryorder="array", categoryarray=ys[::-1])
+    return fig

@@ -1,0 +1,225 @@
+/* parley deck: makes every slide fit 1280×720, then draws a slide's charts when it is shown.
+ *
+ * Before reveal.js starts, slides too tall for the frame are split at cell boundaries (and
+ * long lists at item boundaries) into "continued" slides placed *below* the slide they come
+ * from, so #/N keeps naming the notebook's N-th slide whatever the content's length; linear
+ * navigation walks through them. When a slide is shown, its charts share the height its
+ * text leaves free, and text that still does not fit shrinks a little.
+ */
+(function () {
+  "use strict";
+
+  var W = 1280;
+  var H = 720;
+  var SAFE = 32; // px kept free above and below (the build stamp, the controls)
+  var ROOM = H - 2 * SAFE;
+  var MIN_CHART = 300; // px: a chart never gets shorter than this
+  var MAX_CHART = 640;
+  var MIN_FONT = 70; // %: text never shrinks below this
+  var slides = document.querySelector(".reveal .slides");
+  var lang = document.documentElement.lang;
+  var each = function (list, fn) {
+    return Array.prototype.map.call(list, fn);
+  };
+
+  function leafSections() {
+    return Array.prototype.filter.call(slides.querySelectorAll("section"), function (s) {
+      return !s.querySelector("section");
+    });
+  }
+
+  function blocksOf(section) {
+    return Array.prototype.filter.call(section.children, function (child) {
+      return !child.matches("aside.notes");
+    });
+  }
+
+  // nbconvert wraps a notes cell in <aside class="notes">; nb.notes() brings its own aside,
+  // and the notes plugin would read the text twice.
+  function unwrapNestedNotes() {
+    each(document.querySelectorAll("aside.notes aside.notes"), function (inner) {
+      inner.replaceWith.apply(inner, Array.prototype.slice.call(inner.childNodes));
+    });
+  }
+
+  // reveal.js takes every <section> under .slides for a slide; the content's own sections
+  // (a chapter's hook, its key points) become divs, keeping their attributes.
+  function demoteContentSections() {
+    each(slides.querySelectorAll(".jp-Cell section"), function (inner) {
+      var div = document.createElement("div");
+      each(inner.attributes, function (attr) {
+        div.setAttribute(attr.name, attr.value);
+      });
+      div.classList.add("parley-section");
+      div.append.apply(div, Array.prototype.slice.call(inner.childNodes));
+      inner.replaceWith(div);
+    });
+  }
+
+  /** Copies of `block`, each keeping one run of its longest visible list's items. */
+  function splitLongBlock(block) {
+    var lists = Array.prototype.filter.call(
+      block.querySelectorAll("ul, ol, tbody"),
+      function (l) {
+        return l.offsetHeight > 0 && l.children.length > 1;
+      }
+    );
+    if (!lists.length) {
+      return [block];
+    }
+    var list = lists.reduce(function (a, b) {
+      return b.offsetHeight > a.offsetHeight ? b : a;
+    });
+    var index = Array.prototype.indexOf.call(block.querySelectorAll("ul, ol, tbody"), list);
+    var room = ROOM - (block.offsetHeight - list.offsetHeight);
+    var runs = [];
+    var run = [];
+    var top = 0;
+    each(list.children, function (item, i) {
+      if (run.length && item.offsetTop + item.offsetHeight - top > room) {
+        runs.push(run);
+        run = [];
+      }
+      if (!run.length) {
+        top = item.offsetTop;
+      }
+      run.push(i);
+    });
+    runs.push(run);
+    if (runs.length < 2) {
+      return [block];
+    }
+    var start = Number(list.getAttribute("start")) || 1;
+    return runs.map(function (keep, n) {
+      var copy = block.cloneNode(true);
+      if (n > 0) {
+        each(copy.querySelectorAll("[id]"), function (el) {
+          el.removeAttribute("id");
+        });
+        copy.removeAttribute("id");
+      }
+      var copyList = copy.querySelectorAll("ul, ol, tbody")[index];
+      each(Array.prototype.slice.call(copyList.children), function (item, i) {
+        if (keep.indexOf(i) < 0) {
+          item.remove();
+        }
+      });
+      if (copyList.tagName === "OL") {
+        copyList.setAttribute("start", String(start + keep[0]));
+      }
+      return copy;
+    });
+  }
+
+  /** Move the blocks that do not fit into new sections placed right after `leaf`. */
+  function paginate(leaf) {
+    if (leaf.scrollHeight <= ROOM) {
+      return;
+    }
+    blocksOf(leaf).forEach(function (block) {
+      if (block.offsetHeight > ROOM) {
+        var parts = splitLongBlock(block);
+        if (parts.length > 1) {
+          block.replaceWith.apply(block, parts);
+        }
+      }
+    });
+    var pages = [[]];
+    var top = null;
+    blocksOf(leaf).forEach(function (block) {
+      var page = pages[pages.length - 1];
+      if (top === null) {
+        top = block.offsetTop;
+      }
+      if (page.length && block.offsetTop + block.offsetHeight - top > ROOM) {
+        pages.push([]);
+        top = block.offsetTop;
+      }
+      pages[pages.length - 1].push(block);
+    });
+    var after = leaf;
+    pages.slice(1).forEach(function (page) {
+      var section = document.createElement("section");
+      section.className = "parley-continued";
+      section.setAttribute("data-parley-label", lang === "ja" ? "(続き)" : "(continued)");
+      page.forEach(function (block) {
+        section.appendChild(block);
+      });
+      after.after(section);
+      after = section;
+    });
+  }
+
+  function paginateAll() {
+    // Lay every slide out at its final size (reveal.js has not started yet), charts at
+    // their smallest height, and measure.
+    each(slides.querySelectorAll(".parley-chart"), function (div) {
+      div.style.height = MIN_CHART + "px";
+    });
+    slides.classList.add("parley-measure");
+    leafSections().forEach(paginate);
+    slides.classList.remove("parley-measure");
+  }
+
+  /** Give a shown slide's charts the free height, shrink text that overflows, draw. */
+  function fit(section) {
+    if (!section || section.hasAttribute("data-parley-fit") || !section.offsetWidth) {
+      return Promise.resolve();
+    }
+    section.setAttribute("data-parley-fit", "pending");
+    var charts = section.querySelectorAll(".parley-chart");
+    var height = 0;
+    if (charts.length) {
+      var free = ROOM - section.scrollHeight; // charts are at MIN_CHART now
+      height = Math.floor(
+        Math.max(MIN_CHART, Math.min(MAX_CHART, MIN_CHART + free / charts.length))
+      );
+      each(charts, function (div) {
+        div.style.height = height + "px";
+      });
+    }
+    for (var pct = 95; section.scrollHeight > ROOM && pct >= MIN_FONT; pct -= 5) {
+      section.style.fontSize = pct + "%";
+    }
+    window.Reveal.layout();
+    return Promise.all(
+      each(charts, function (div) {
+        return window.parleyCharts.draw(div, { height: height });
+      })
+    ).then(function () {
+      section.setAttribute("data-parley-fit", "done");
+    });
+  }
+
+  /** Fit the shown slide, then the next one while the presenter talks. */
+  function onShow(event) {
+    var current = event.currentSlide;
+    setTimeout(function () {
+      fit(current).then(function () {
+        var all = window.Reveal.getSlides();
+        fit(all[all.indexOf(current) + 1]);
+      });
+    }, 0);
+  }
+
+  demoteContentSections();
+  unwrapNestedNotes();
+  paginateAll();
+  window.Reveal.on("ready", onShow);
+  window.Reveal.on("slidechanged", onShow);
+  window.Reveal.initialize({
+    width: W,
+    height: H,
+    margin: 0.04,
+    center: true,
+    hash: true,
+    respondToHashChanges: true,
+    navigationMode: "linear",
+    controls: true,
+    progress: true,
+    slideNumber: "c/t",
+    transition: "slide",
+    viewDistance: 3,
+    plugins: [window.RevealNotes],
+  });
+})();

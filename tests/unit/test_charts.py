@@ -1,0 +1,174 @@
+"""Each chart's traces and frames, on the fixture story and on the bundled data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from parley import figures
+from parley.charts import positions as pos
+from parley.charts.economy import economy
+from parley.charts.scenarios import scenarios
+from parley.charts.voices import voice_dates, voices
+from parley.charts.votes import un_votes
+from parley.load import load_story
+from parley.palette import SIDE_COLOURS
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+
+
+@pytest.fixture(scope="module")
+def mini_tables(mini_story):
+    return figures.build_tables(mini_story)
+
+
+def test_latest_by_side_takes_most_recent(mini_tables) -> None:
+    p = mini_tables["positions"]
+    early = pos.latest_by_side(p, pd.Timestamp("2025-03-12"))
+    assert list(early["id"]) == ["ukraine-ceasefire"]
+    late = pos.latest_by_side(p, pd.Timestamp("2025-03-31"))
+    assert set(late["id"]) == {"ukraine-ceasefire", "russia-ceasefire"}
+
+
+def test_position_map_frames_and_slider(mini_tables) -> None:
+    fig = pos.position_map(
+        mini_tables["positions"],
+        mini_tables["issues"],
+        mini_tables["actors"],
+        mini_tables["sources"],
+        pd.Timestamp("2025-03-31"),
+        "en",
+    )
+    names = [f.name for f in fig.frames]
+    assert names == ["2025-03-31"]  # first statement is in March; as_of closes the range
+    assert len(fig.layout.sliders[0].steps) == len(fig.frames)
+    assert [t.name for t in fig.data] == ["United States", "Russia", "Ukraine", "Europe"]
+    russia = fig.data[1]
+    assert list(russia.x) == [9] and russia.marker.color == SIDE_COLOURS["russia"]
+    assert "Set conditions." in russia.hovertext[0] and "Example Wire" in russia.hovertext[0]
+
+
+def test_position_map_frames_start_at_story_start(mini_tables) -> None:
+    fig = pos.position_map(
+        mini_tables["positions"],
+        mini_tables["issues"],
+        mini_tables["actors"],
+        mini_tables["sources"],
+        pd.Timestamp("2025-03-31"),
+        "en",
+        start=pd.Timestamp("2025-01-20"),
+    )
+    assert [f.name for f in fig.frames] == ["2025-01-31", "2025-02-28", "2025-03-31"]
+    assert [len(d.x) for d in fig.frames[0].data] == [0, 0, 0, 0]
+    assert [len(d.x) for d in fig.frames[-1].data] == [0, 1, 1, 0]
+
+
+def test_trajectories_dropdown(mini_tables) -> None:
+    fig = pos.trajectories(
+        mini_tables["positions"],
+        mini_tables["issues"],
+        mini_tables["actors"],
+        mini_tables["sources"],
+        pd.Timestamp("2025-03-31"),
+        "ja",
+    )
+    assert len(fig.data) == 2 and all(t.line.shape == "hv" for t in fig.data)
+    buttons = fig.layout.updatemenus[0].buttons
+    assert [b.label for b in buttons] == ["停戦"]
+    assert list(fig.data[0].x)[-1] == pd.Timestamp("2025-03-31")  # carried to as_of
+
+
+def test_zone_of_agreement_gap_and_settlement(mini_tables) -> None:
+    fig = pos.zone_of_agreement(
+        mini_tables["positions"],
+        mini_tables["issues"],
+        pd.Timestamp("2025-03-31"),
+        "en",
+        settlement={"ceasefire": 5},
+    )
+    overlap = fig.data[0]
+    assert len(overlap.x) == 0  # Ukraine 0–3 and Russia 7–10 do not meet
+    assert "no overlap" in fig.layout.yaxis.ticktext[0]
+    ukraine_range = next(t for t in fig.data if t.type == "bar" and t.name == "Ukraine")
+    assert list(ukraine_range.base) == [0] and list(ukraine_range.x) == [3]
+    assert fig.data[-1].name == "Hypothetical settlement" and list(fig.data[-1].x) == [5]
+
+
+def test_zone_table_overlap() -> None:
+    ranges = pd.DataFrame(
+        {
+            "issue": ["a", "a", "b"],
+            "side": ["us", "russia", "us"],
+            "acceptable_low": [2.0, 4.0, 1.0],
+            "acceptable_high": [6.0, 9.0, 2.0],
+        }
+    )
+    zone = pos.zone_table(ranges, ["a", "b"])
+    assert zone["a"] == {"overlap": 1, "low": 4.0, "high": 6.0, "sides": 2}
+    assert zone["b"]["overlap"] == 0 and zone["b"]["sides"] == 1  # one side is no agreement
+
+
+def test_un_votes_counts_and_callouts(mini_tables) -> None:
+    fig = un_votes(mini_tables["votes"], mini_tables["sources"], "en")
+    assert [t.name for t in fig.data] == ["In favour", "Against", "Abstain", "Absent"]
+    assert [list(t.x) for t in fig.data] == [[93], [18], [65], [0]]
+    assert fig.layout.barmode == "stack"
+    notes = fig.layout.annotations[0].text
+    assert "United States: Against" in notes and "Russia: Against" in notes
+
+
+def test_economy_status_steps(mini_tables) -> None:
+    fig = economy(mini_tables["offers"], mini_tables["actors"], mini_tables["sources"], "en")
+    assert len(fig.data) == 1
+    assert fig.data[0].marker.symbol == ("circle-open",)
+    assert fig.data[0].marker.color == SIDE_COLOURS["russia"]
+    assert list(fig.data[0].y) == ["Rare earths"]
+
+
+def test_voices_are_labelled_opinions_beside_events(mini_tables) -> None:
+    fig = voices(mini_tables["voices"], mini_tables["events"], mini_tables["sources"], "en")
+    names = [t.name for t in fig.data if t.name]
+    assert "Public reaction (opinion)" in names and "Events" in names
+    reaction = next(t for t in fig.data if t.name == "Public reaction (opinion)")
+    assert "I want the war to end" in reaction.hovertext[0]
+    assert "A call &lt;script&gt;" in reaction.hovertext[0]  # the event it answers, escaped
+    assert voice_dates(mini_tables["voices"], mini_tables["events"]).iloc[0] == pd.Timestamp(
+        "2025-02-12"
+    )
+
+
+def test_scenarios_chart(mini_tables) -> None:
+    fig = scenarios(
+        mini_tables["scenarios"],
+        mini_tables["positions"],
+        mini_tables["issues"],
+        pd.Timestamp("2025-03-31"),
+        "en",
+    )
+    scen = [t for t in fig.data if t.legendgroup == "scenarios"]
+    assert [t.name for t in scen] == ["Frozen conflict"] and list(scen[0].x) == [5]
+
+
+def test_tables_are_escaped(mini_tables) -> None:
+    html = figures.REGISTRY["whos-who"].build(mini_tables, pd.Timestamp("2025-03-31"), "en")
+    assert "Mike Waltz" in html and "2025-01-20" in html
+    gl = figures.REGISTRY["glossary"].build(mini_tables, pd.Timestamp("2025-03-31"), "ja")
+    assert "モラトリアム" in gl
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_every_figure_builds_on_the_bundled_story(lang: str) -> None:
+    story = load_story(DATA)
+    t = figures.build_tables(story)
+    as_of = pd.Timestamp(story.meta.as_of)
+    for fid, spec in figures.REGISTRY.items():
+        made = spec.build(t, as_of, lang)
+        if isinstance(made, str):
+            assert made.startswith("<"), fid
+            continue
+        assert made.data, fid
+        assert made.layout.height <= 720, f"{fid} must fit a 1280x720 slide"
+        # Only trace types in plotly.js's basic bundle, so exports can ship the small bundle.
+        assert {t.type for t in made.data} <= {"scatter", "bar"}, fid

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import pytest
+
+from parley import views
+
+
+def test_hook_and_points_both_languages(mini_story) -> None:
+    ja = views.hook(mini_story, "overview", "ja")
+    assert "問い?" in ja and "答え" in ja and "<h3>概要</h3>" in ja
+    en = views.key_points(mini_story, "overview", "en")
+    assert "<li>Point one</li>" in en and "Key points" in en
+
+
+def test_unknown_chapter(mini_story) -> None:
+    with pytest.raises(views.UnknownChapter, match="no chapter 'nope'"):
+        views.hook(mini_story, "nope", "ja")
+
+
+def test_sources_list_escaped_and_counted(mini_story) -> None:
+    html = views.sources(mini_story, ["wire-one", "un-record", "wire-one"], "en")
+    assert "(2: wire 1, primary 1)" in html
+    assert 'href="https://example.org/one"' in html and "2025-02-12" in html
+
+
+def test_markup_in_data_is_text(mini_story) -> None:
+    hostile = mini_story.model_copy(deep=True)
+    object.__setattr__(hostile.meta.title, "en", "<script>alert(1)</script>")
+    html = views.header(hostile, "en")
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_methods_paragraphs(mini_story) -> None:
+    assert "<details>" in views.methods(mini_story, "ja")
