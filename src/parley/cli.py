@@ -29,6 +29,11 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--lang", choices=("ja", "en"), help="one language (default: both)")
     e.add_argument("--out", type=Path, default=Path("build"), help="output folder")
 
+    b = sub.add_parser("bench", help="measure speed and size against their references")
+    b.add_argument("--data", type=Path, default=DEFAULT_DATA, help="data folder")
+    b.add_argument("--out", type=Path, default=Path("build"), help="where bench.json goes")
+    b.add_argument("--quick", action="store_true", help="fewer repeats (for tests)")
+
     s = sub.add_parser("schema", help="write the JSON Schema of every data file")
     s.add_argument("--out", type=Path, default=DEFAULT_DATA / "schema")
     return p
@@ -86,9 +91,21 @@ def _export(args: argparse.Namespace) -> int:
     return run(data_dir=args.data, langs=langs, out_dir=args.out)
 
 
+def _bench(args: argparse.Namespace) -> int:
+    from .bench import run as run_bench
+
+    return run_bench(data_dir=args.data, out_dir=args.out, quick=args.quick)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handlers = {"validate": _validate, "data": _data, "schema": _schema, "export": _export}
+    handlers = {
+        "validate": _validate,
+        "data": _data,
+        "schema": _schema,
+        "export": _export,
+        "bench": _bench,
+    }
     try:
         return handlers[args.command](args)
     except KeyboardInterrupt:

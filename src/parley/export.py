@@ -281,8 +281,12 @@ def index_html(contexts: list[Context]) -> str:
     for ctx in contexts:
         items = []
         if ctx.deck:
-            items.append(f'<li><a href="{ctx.lang}/{_e(ctx.deck.file)}">{_e(ctx.deck.title)}</a></li>')
-        items += [f'<li><a href="{ctx.lang}/{_e(p.file)}">{_e(p.title)}</a></li>' for p in ctx.pages]
+            items.append(
+                f'<li><a href="{ctx.lang}/{_e(ctx.deck.file)}">{_e(ctx.deck.title)}</a></li>'
+            )
+        items += [
+            f'<li><a href="{ctx.lang}/{_e(p.file)}">{_e(p.title)}</a></li>' for p in ctx.pages
+        ]
         sections.append(
             f'<section lang="{ctx.lang}"><h2>{_e(LANG_NAMES[ctx.lang])}</h2>'
             f"<ul>{''.join(items)}</ul></section>"
@@ -454,7 +458,9 @@ def run(
             langs=tuple(langs),
             build=build,
             as_of=story.meta.as_of.isoformat(),
-            pages=tuple(Page(p.stem + ".html", notebook_title(sources[p], lang, p.stem)) for p in notebooks),
+            pages=tuple(
+                Page(p.stem + ".html", notebook_title(sources[p], lang, p.stem)) for p in notebooks
+            ),
             deck=(
                 Page(
                     Path(DECK_NOTEBOOK).stem + ".slides.html",

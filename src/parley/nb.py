@@ -181,3 +181,34 @@ def sources(chapter_id: str | None = None) -> None:
         except views.UnknownChapter as exc:
             raise StoryProblem(str(exc.args[0])) from None
     _show(lambda lang: views.sources(s, ids, lang))
+
+
+def _live_kernel() -> bool:
+    # Exports start the kernel with an HTML renderer: no kernel will be there to answer.
+    return render.renderer() == render.DEFAULT_RENDERER
+
+
+def _static_stand_in(key: str) -> None:
+    # The notebooks put the widget's kernel-free chart right before the widget, so an
+    # export (no kernel) says where the interactive version lives instead of repeating it.
+    _show(lambda lang: f'<p class="parley-widget-note"><i>{views.e(i18n.label(key, lang))}</i></p>')
+
+
+def explorer() -> None:
+    """The explorer widget; in static exports, the timeline above it stands in."""
+    if not _live_kernel():
+        _static_stand_in("explorer_static")
+        return
+    from .widgets import Explorer
+
+    display(Explorer(story(), tables()).widget)
+
+
+def scenario_builder() -> None:
+    """The scenario builder widget; in static exports, the charts around it stand in."""
+    if not _live_kernel():
+        _static_stand_in("builder_static")
+        return
+    from .widgets import ScenarioBuilder
+
+    display(ScenarioBuilder(story(), tables()).widget)

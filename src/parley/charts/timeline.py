@@ -60,38 +60,73 @@ def hover_text(row: pd.Series, sources: pd.DataFrame, lang: str) -> str:
     return "<br>".join(lines)
 
 
-def timeline(events: pd.DataFrame, sources: pd.DataFrame, lang: str | None = None) -> go.Figure:
-    """Events as markers: x = date, y = lane (kind), colour = lead side, size = importance."""
-    lang = resolve(lang)
-    fig = go.Figure()
-    df = events.assign(lane=events["kind"].map(LANES).fillna("other"))
+def prepare(events: pd.DataFrame, sources: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Per-event marker attributes and hover text; computed once, then filtered cheaply."""
     lane_names = {lane: label(f"lane_{lane}", lang) for lane in LANE_ORDER}
+    lane = events["kind"].map(LANES).fillna("other")
+    return events.assign(
+        lane=lane,
+        lane_label=lane.map(lane_names),
+        hover=[hover_text(row, sources, lang) for _, row in events.iterrows()],
+        marker_size=events["importance"] * 6 + 6,
+        marker_symbol=events["verification"].map(SYMBOLS),
+    )
+
+
+def trace_data(prepared: pd.DataFrame) -> dict[str, object]:
+    """The data-carrying properties of one side's trace (what a filter changes)."""
+    return {
+        "x": prepared["date"].tolist(),
+        "y": prepared["lane_label"].tolist(),
+        "customdata": prepared[["id"]].to_numpy(),
+        "hovertext": prepared["hover"].tolist(),
+        "marker": {
+            "size": prepared["marker_size"].tolist(),
+            "symbol": prepared["marker_symbol"].tolist(),
+        },
+    }
+
+
+def timeline(
+    events: pd.DataFrame,
+    sources: pd.DataFrame,
+    lang: str | None = None,
+    prepared: pd.DataFrame | None = None,
+    every_side: bool = False,
+) -> go.Figure:
+    """Events as markers: x = date, y = lane (kind), colour = lead side, size = importance.
+
+    ``every_side`` keeps a (possibly empty) trace per side so a widget can refill the
+    same traces when filters change instead of rebuilding the figure.
+    """
+    lang = resolve(lang)
+    df = prepared if prepared is not None else prepare(events, sources, lang)
+    fig = go.Figure()
     for side in SIDE_ORDER:
         part = df[df["side"] == side]
-        if part.empty:
+        if part.empty and not every_side:
             continue
+        data = trace_data(part)
+        marker = data.pop("marker")
         fig.add_trace(
             go.Scatter(
-                x=part["date"],
-                y=part["lane"].map(lane_names),
+                **data,
                 mode="markers",
                 name=label(f"side_{side}", lang),
                 legendgroup=side,
                 marker={
+                    **marker,  # type: ignore[dict-item]
                     "color": SIDE_COLOURS[side],
-                    "size": (part["importance"] * 6 + 6).tolist(),
-                    "symbol": part["verification"].map(SYMBOLS).tolist(),
                     "line": {"width": 2, "color": SIDE_COLOURS[side]},
                     "opacity": 0.9,
                 },
-                customdata=part[["id"]].to_numpy(),
-                hovertext=[hover_text(row, sources, lang) for _, row in part.iterrows()],
                 hovertemplate="%{hovertext}<extra></extra>",
             )
         )
-    used = [lane_names[lane] for lane in LANE_ORDER if lane in set(df["lane"])]
+    used = [lane for lane in LANE_ORDER if lane in set(df["lane"])]
+    names = [label(f"lane_{lane}", lang) for lane in used]
     base_layout(fig, label("timeline_title", lang))
-    fig.update_yaxes(categoryorder="array", categoryarray=used[::-1], title=None)
+    fig.update_yaxes(categoryorder="array", categoryarray=names[::-1], title=None)
     fig.update_xaxes(
         type="date",
         rangeslider={"visible": True, "thickness": 0.08},

@@ -28,7 +28,7 @@
   }
 
   /**
-   * Draw one chart. opts.height overrides the figure's height; opts.adapt(layout, div)
+   * Draw one chart. opts.height overrides the figure's height; opts.adapt(layout, div, data)
    * may adjust the layout (narrow screens). Resolves with the div once plotly has drawn.
    */
   function draw(div, opts) {
@@ -39,7 +39,7 @@
     layout.autosize = true;
     layout.height = opts.height || layout.height || designHeight(div);
     if (opts.adapt) {
-      opts.adapt(layout, div);
+      opts.adapt(layout, div, fig.data);
     }
     div.style.height = layout.height + "px";
     var config = Object.assign({}, fig.config || {}, CONFIG);

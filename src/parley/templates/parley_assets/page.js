@@ -49,8 +49,48 @@
     return lines.join("<br>");
   }
 
+  var measure = document.createElement("canvas").getContext("2d");
+
+  /** Width in px of the widest line of plotly label text (tags dropped, entities as one). */
+  function labelWidth(text, font) {
+    measure.font = font;
+    return String(text)
+      .split(/<br\s*\/?>/i)
+      .map(function (line) {
+        var plain = line.replace(/<[^>]*>/g, "").replace(/&[#a-zA-Z0-9]+;/g, "x");
+        return measure.measureText(plain).width;
+      })
+      .reduce(function (a, b) {
+        return Math.max(a, b);
+      }, 0);
+  }
+
+  /** The tick labels a y axis shows: its ticktext, else its category names, in order. */
+  function yLabels(axis, key, data) {
+    if (Array.isArray(axis.ticktext)) {
+      return axis.ticktext;
+    }
+    if (Array.isArray(axis.tickvals)) {
+      return [];
+    }
+    var ref = "y" + key.slice(5); // yaxis2 → y2
+    var seen = {};
+    var labels = [];
+    data.forEach(function (trace) {
+      if ((trace.yaxis || "y") === ref && Array.isArray(trace.y)) {
+        trace.y.forEach(function (v) {
+          if (typeof v === "string" && !seen[v]) {
+            seen[v] = true;
+            labels.push(v);
+          }
+        });
+      }
+    });
+    return labels;
+  }
+
   /** Phone layout: legend below, wrapped title, no drag-to-zoom (it would trap scrolling). */
-  function adapt(layout, div) {
+  function adapt(layout, div, data) {
     var width = div.clientWidth;
     if (width >= NARROW) {
       return;
@@ -75,7 +115,50 @@
       yanchor: "bottom",
       font: { size: 11 },
     });
-    layout.margin = Object.assign({}, layout.margin || {}, { l: 4, r: 4 });
+    // The title's automargin makes room for its lines; the chart's own side margins stay
+    // (they can hold annotations).
+    layout.margin = Object.assign({}, layout.margin || {}, { t: 24 });
+    // Long x-axis titles wrap. Where sliders or buttons sit below the plot there is no room
+    // for them at all: the figure's description above the chart names the axes.
+    var controlsBelow = ["sliders", "updatemenus"].some(function (kind) {
+      return (layout[kind] || []).some(function (control) {
+        return control.y < 0.05;
+      });
+    });
+    Object.keys(layout).forEach(function (key) {
+      var axis = layout[key];
+      if (/^xaxis\d*$/.test(key) && axis && axis.title && axis.title.text) {
+        // Centred on the plot area, which the y labels push right: wrap to about half the width.
+        var text = controlsBelow ? "" : wrapTitle(axis.title.text, width * 0.55, 13);
+        layout[key] = Object.assign({}, axis, {
+          title: Object.assign({}, axis.title, { text: text }),
+        });
+      }
+    });
+    // Long y tick labels (issues, lanes) would squeeze the plot into a sliver: wrap them to
+    // a third of the width.
+    var font = "12px " + getComputedStyle(document.body).fontFamily;
+    Object.keys(layout)
+      .concat(["yaxis"])
+      .forEach(function (key) {
+        if (!/^yaxis\d*$/.test(key) || (layout[key] || {}).side === "right") {
+          return;
+        }
+        var axis = Object.assign({}, layout[key] || {});
+        var labels = yLabels(axis, key, data);
+        var long = labels.some(function (t) {
+          return labelWidth(t, font) > width / 3;
+        });
+        if (long) {
+          axis.tickmode = "array";
+          axis.tickvals = axis.tickvals || labels;
+          axis.ticktext = labels.map(function (t) {
+            return wrapTitle(t, width / 3, 12);
+          });
+          axis.tickfont = Object.assign({}, axis.tickfont || {}, { size: 11 });
+          layout[key] = axis;
+        }
+      });
     layout.dragmode = false;
     layout.height = Math.max(layout.height, 460);
   }

@@ -1,0 +1,199 @@
+"""The scenario builder: set a hypothetical settlement per issue, see each side's verdict.
+
+Logic is :mod:`parley.settlement`; this module wires a slider per issue to it and keeps the
+zone-of-agreement chart's settlement markers in step.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as w
+import pandas as pd
+import plotly.graph_objects as go
+
+from .. import i18n
+from ..charts.positions import zone_of_agreement
+from ..figures import Tables
+from ..model import SIDES, Story
+from ..palette import SIDE_COLOURS
+from ..settlement import Verdict, closest_scenario, scenario_outcomes, verdicts
+from ..views import e
+
+CUSTOM = ""
+
+
+class ScenarioBuilder:
+    def __init__(self, story: Story, tables: Tables, lang: str | None = None) -> None:
+        self.story = story
+        self.tables = tables
+        self.lang = i18n.resolve(lang)
+        self.as_of = pd.Timestamp(story.meta.as_of)
+        self._hold = False
+        self.sliders = {
+            issue.id: w.FloatSlider(
+                min=issue.scale.min,
+                max=issue.scale.max,
+                step=0.5,
+                value=(issue.scale.min + issue.scale.max) / 2,
+                continuous_update=False,
+                readout_format=".1f",
+                style={"description_width": "14em"},
+                layout=w.Layout(width="34em"),
+            )
+            for issue in story.issues
+        }
+        self.preset = w.Dropdown(layout=w.Layout(width="30em"))
+        self.verdict = w.HTML()
+        self.figure = go.FigureWidget()
+        for slider in self.sliders.values():
+            slider.observe(self._on_slider, names="value")
+        self.preset.observe(self._on_preset, names="value")
+        self._relabel(self.lang)
+        self.widget = w.VBox([self.preset, *self.sliders.values(), self.verdict, self.figure])
+        i18n.on_change(self.relabel)
+
+    @property
+    def settlement(self) -> dict[str, float]:
+        return {issue: float(s.value) for issue, s in self.sliders.items()}
+
+    def relabel(self, lang: str) -> None:
+        self._relabel(lang)
+
+    def _relabel(self, lang: str) -> None:
+        self.lang = i18n.resolve(lang)
+        issues = {i.id: i for i in self.story.issues}
+        for issue_id, slider in self.sliders.items():
+            slider.description = issues[issue_id].title(self.lang)
+            slider.description_allow_html = False
+        scen = self.tables["scenarios"].drop_duplicates("id")
+        self._hold = True
+        try:
+            current = self.preset.value
+            self.preset.options = [(i18n.label("builder_custom", self.lang), CUSTOM)] + [
+                (row[f"title_{self.lang}"], row["id"]) for _, row in scen.iterrows()
+            ]
+            self.preset.value = (
+                current if current in {v for _, v in self.preset.options} else CUSTOM
+            )
+            self.preset.description = i18n.label("builder_preset", self.lang)
+            self.preset.style = {"description_width": "initial"}
+        finally:
+            self._hold = False
+        self._draw_chart()
+        self.update()
+
+    def set_settlement(self, values: dict[str, float]) -> list[Verdict]:
+        """Move sliders programmatically (tests, benchmarks); returns the new verdicts."""
+        self._hold = True
+        try:
+            for issue, value in values.items():
+                self.sliders[issue].value = value
+            self.preset.value = CUSTOM
+        finally:
+            self._hold = False
+        return self.update()
+
+    def choose_scenario(self, scenario_id: str) -> list[Verdict]:
+        self.preset.value = scenario_id  # _on_preset moves the sliders
+        return self.update()
+
+    def _on_preset(self, change: dict[str, Any]) -> None:
+        if self._hold or not change["new"]:
+            return
+        outcomes = scenario_outcomes(self.tables["scenarios"], change["new"])
+        self._hold = True
+        try:
+            for issue, value in outcomes.items():
+                if issue in self.sliders:
+                    self.sliders[issue].value = value
+        finally:
+            self._hold = False
+        self.update()
+
+    def _on_slider(self, _change: dict[str, Any]) -> None:
+        if self._hold:
+            return
+        self._hold = True
+        try:
+            self.preset.value = CUSTOM
+        finally:
+            self._hold = False
+        self.update()
+
+    def _draw_chart(self) -> None:
+        fig = zone_of_agreement(
+            self.tables["positions"],
+            self.tables["issues"],
+            self.as_of,
+            self.lang,
+            settlement=self.settlement,
+        )
+        with self.figure.batch_update():
+            self.figure.data = ()
+            self.figure.add_traces(list(fig.data))
+            self.figure.layout = fig.layout
+
+    def update(self) -> list[Verdict]:
+        settlement = self.settlement
+        result = verdicts(self.tables["positions"], self.as_of, settlement)
+        self.verdict.value = self._verdict_html(result, settlement)
+        rows = {issue: k for k, issue in enumerate(self.tables["issues"]["id"])}
+        marker = self.figure.data[-1] if self.figure.data else None
+        if marker is not None:  # move the settlement diamonds only: cheap
+            marker.x = [settlement[i] for i in rows if i in settlement]
+            marker.y = [rows[i] for i in rows if i in settlement]
+        return result
+
+    def _verdict_html(self, result: list[Verdict], settlement: dict[str, float]) -> str:
+        lang = self.lang
+        issues = {i.id: i.title(lang) for i in self.story.issues}
+        rows = []
+        for v in result:
+            colour = SIDE_COLOURS[v.side]
+            if v.crossings:
+                crossed = "<br>".join(
+                    f"✗ {e(issues[c.issue])}: {e(c.text_ja if lang == 'ja' else c.text_en)}"
+                    for c in v.crossings
+                )
+            else:
+                crossed = f"✓ {e(i18n.label('builder_no_red_line', lang))}"
+            outside = [f"{e(issues[i])} (+{d:g})" for i, d in v.distance.items() if d > 0]
+            stated = len(v.distance)
+            if not stated:
+                distance = e(i18n.label("builder_no_ranges", lang))
+            elif outside:
+                distance = e(i18n.label("builder_outside", lang)) + ": " + ", ".join(outside)
+            else:
+                distance = "✓ " + e(i18n.label("builder_inside", lang))
+            rows.append(
+                f'<tr><td><span style="color:{colour}">●</span> '
+                f"{e(i18n.label(f'side_{v.side}', lang))}</td>"
+                f"<td>{crossed}</td><td>{distance}</td></tr>"
+            )
+        sid, rms = closest_scenario(self.tables["scenarios"], settlement)
+        titles = dict(
+            zip(
+                self.tables["scenarios"]["id"],
+                self.tables["scenarios"][f"title_{lang}"],
+                strict=True,
+            )
+        )
+        closest = (
+            f"<p><b>{e(i18n.label('builder_closest', lang))}:</b> "
+            f"{e(titles.get(sid, '—'))} ({i18n.label('builder_rms', lang)} {rms:.1f})</p>"
+            if sid
+            else ""
+        )
+        head = "".join(
+            f"<th>{e(i18n.label(k, lang))}</th>"
+            for k in ("side", "builder_red_lines", "builder_ranges")
+        )
+        return (
+            f'<div role="status" aria-live="polite"><table class="parley-table">'
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            f"{closest}</div>"
+        )
+
+
+__all__ = ["SIDES", "ScenarioBuilder"]

@@ -1,0 +1,67 @@
+"""The explorer's details card for one event: escaped HTML in the current language."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .. import i18n
+from ..figures import Tables
+from ..model import Story
+from ..views import e, source_item
+
+RELATED_DAYS = 21  # positions stated within three weeks of an event count as related
+
+
+def event_card(story: Story, tables: Tables, event_id: str, lang: str) -> str:
+    events = {ev.id: ev for ev in story.events}
+    ev = events.get(event_id)
+    if ev is None:
+        return f"<p>{e(i18n.label('explorer_no_event', lang))}: {e(event_id)}</p>"
+    when = ev.date.isoformat() + (f" – {ev.end_date.isoformat()}" if ev.end_date else "")
+    place = f" · {e(ev.place(lang))}" if ev.place else ""
+    parts = [
+        f"<h4>{e(ev.title(lang))}</h4>",
+        f"<p><small>{when}{place}</small></p>",
+        f"<p>{e(ev.summary(lang))}</p>",
+    ]
+    if ev.verification != "verified":
+        parts.append(f"<p>⚠ <b>{e(i18n.label(ev.verification, lang))}</b></p>")
+    if ev.framing_note:
+        parts.append(
+            f"<p>✎ <b>{e(i18n.label('framing_note', lang))}:</b> {e(ev.framing_note(lang))}</p>"
+        )
+    for acc in ev.accounts:
+        parts.append(f"<p>↔ {e(acc.text(lang))} <small>({e(', '.join(acc.sources))})</small></p>")
+    by_id = {s.id: s for s in story.sources}
+    parts.append(
+        f"<p><b>{e(i18n.label('sources', lang))}</b></p><ol>"
+        + "".join(source_item(by_id[s], lang) for s in ev.sources if s in by_id)
+        + "</ol>"
+    )
+    positions = tables["positions"]
+    day = pd.Timestamp(ev.date)
+    near = positions[
+        positions["issue"].isin(ev.issues)
+        & ((positions["as_of"] - day).abs() <= pd.Timedelta(days=RELATED_DAYS))
+    ]
+    if len(near):
+        names = {a.id: a.name(lang) for a in story.actors}
+        items = "".join(
+            f"<li>{e(names.get(r['actor'], r['actor']))} ({r['as_of']:%Y-%m-%d}): "
+            f"{e(r[f'statement_{lang}'])}</li>"
+            for _, r in near.iterrows()
+        )
+        parts.append(
+            f"<p><b>{e(i18n.label('explorer_related_positions', lang))}</b></p><ul>{items}</ul>"
+        )
+    voices = [v for v in story.voices if event_id in v.responds_to]
+    if voices:
+        items = "".join(
+            f"<li><i>{e(i18n.label(f'voice_{v.kind}', lang))}</i> — {e(v.speaker(lang))}: "
+            f"{e(v.text(lang))}</li>"
+            for v in voices
+        )
+        parts.append(
+            f"<p><b>{e(i18n.label('explorer_related_voices', lang))}</b></p><ul>{items}</ul>"
+        )
+    return f'<div class="parley-card" role="region" aria-live="polite">{"".join(parts)}</div>'

@@ -1,0 +1,289 @@
+"""The explorer: filters and a bilingual search linked to the timeline, with a details card.
+
+All filtering is :func:`parley.explore.filter_events`; this module only wires controls to
+it, so tests drive :meth:`Explorer.set_filters` and read :attr:`Explorer.figure`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import ipywidgets as w
+import pandas as pd
+import plotly.graph_objects as go
+
+from .. import i18n
+from ..charts.timeline import prepare, timeline, trace_data
+from ..explore import BadCode, Filter, filter_events
+from ..figures import Tables
+from ..model import SIDES, Story
+from ..palette import SIDE_ORDER
+from .cards import event_card
+
+SIDES_IN_FIGURE = SIDE_ORDER
+KINDS = (
+    "call",
+    "meeting",
+    "talks",
+    "visit",
+    "statement",
+    "agreement",
+    "ceasefire",
+    "sanction",
+    "aid",
+    "military",
+    "vote",
+    "other",
+)
+ALL = ""
+
+
+class Explorer:
+    def __init__(self, story: Story, tables: Tables, lang: str | None = None) -> None:
+        self.story = story
+        self.tables = tables
+        self.events = tables["events"]
+        self.lang = i18n.resolve(lang)
+        self.filter = Filter()
+        self._hold = False
+        months = pd.date_range(
+            self.events["date"].min().to_period("M").to_timestamp(),
+            self.events["date"].max(),
+            freq="MS",
+        )
+        self._months = [m.date() for m in months] or [dt.date.today()]
+        self.sides = w.SelectMultiple(rows=4, layout=w.Layout(width="13em"))
+        self.kinds = w.SelectMultiple(rows=4, layout=w.Layout(width="13em"))
+        self.actor = w.Dropdown(layout=w.Layout(width="16em"))
+        self.issue = w.Dropdown(layout=w.Layout(width="16em"))
+        self.dates = w.SelectionRangeSlider(
+            options=[(f"{m:%Y-%m}", m) for m in self._months],
+            index=(0, len(self._months) - 1),
+            continuous_update=False,
+            layout=w.Layout(width="30em"),
+        )
+        self.query = w.Text(continuous_update=True, layout=w.Layout(width="20em"))
+        self.results = w.Select(rows=8, layout=w.Layout(width="100%"))
+        self.card = w.HTML()
+        self.count = w.HTML()
+        self.code = w.Text(disabled=False, layout=w.Layout(width="22em"))
+        self.paste = w.Text(layout=w.Layout(width="22em"))
+        self.open_button = w.Button(icon="folder-open")
+        self.message = w.HTML()
+        self.figure = go.FigureWidget()
+        for control in (self.sides, self.kinds, self.actor, self.issue, self.dates, self.query):
+            control.observe(self._on_control, names="value")
+        self.results.observe(self._on_select, names="value")
+        self.open_button.on_click(lambda _: self.open_code(self.paste.value))
+        self.paste.continuous_update = False  # Enter (or leaving the box) opens the code
+        self.paste.observe(lambda ch: ch["new"] and self.open_code(ch["new"]), names="value")
+        self._relabel(self.lang)
+        self.widget = self._layout()
+        i18n.on_change(self.relabel)
+
+    # --- layout and labels ------------------------------------------------------------
+
+    def _layout(self) -> w.Widget:
+        self._labels = {
+            k: w.HTML()
+            for k in (
+                "sides",
+                "kinds",
+                "actor",
+                "issue",
+                "dates",
+                "query",
+                "results",
+                "share",
+                "paste",
+            )
+        }
+        self._fill_labels()
+
+        def box(key: str, control: w.Widget) -> w.VBox:
+            return w.VBox([self._labels[key], control])
+
+        filters = w.HBox(
+            [
+                box("sides", self.sides),
+                box("kinds", self.kinds),
+                w.VBox([box("actor", self.actor), box("issue", self.issue)]),
+                w.VBox([box("query", self.query), box("dates", self.dates)]),
+            ],
+            layout=w.Layout(flex_flow="row wrap"),
+        )
+        share = w.HBox(
+            [
+                box("share", self.code),
+                box("paste", w.HBox([self.paste, self.open_button])),
+                self.message,
+            ],
+            layout=w.Layout(flex_flow="row wrap"),
+        )
+        lower = w.HBox(
+            [
+                w.VBox(
+                    [self._labels["results"], self.count, self.results],
+                    layout=w.Layout(width="40%"),
+                ),
+                w.Box([self.card], layout=w.Layout(width="60%")),
+            ]
+        )
+        return w.VBox([filters, self.figure, lower, share])
+
+    def _fill_labels(self) -> None:
+        lang = self.lang
+        for key, widget in getattr(self, "_labels", {}).items():
+            widget.value = f"<b>{i18n.label(f'explorer_{key}', lang)}</b>"
+        self.open_button.description = i18n.label("explorer_open", lang)
+        self.query.placeholder = i18n.label("explorer_query_hint", lang)
+        self.paste.placeholder = "p1.…"
+
+    def relabel(self, lang: str) -> None:
+        self._relabel(lang)
+
+    def _relabel(self, lang: str) -> None:
+        self.lang = i18n.resolve(lang)
+        self._hold = True
+        try:
+            people = sorted(self.story.actors, key=lambda a: a.name(self.lang))
+            self.sides.options = [(i18n.label(f"side_{s}", self.lang), s) for s in SIDES]
+            self.kinds.options = [(i18n.label(f"kind_event_{k}", self.lang), k) for k in KINDS]
+            self.actor.options = [(i18n.label("explorer_all", self.lang), ALL)] + [
+                (a.name(self.lang), a.id) for a in people
+            ]
+            self.issue.options = [(i18n.label("explorer_all", self.lang), ALL)] + [
+                (i.title(self.lang), i.id) for i in self.story.issues
+            ]
+            self._show_filter(self.filter)
+        finally:
+            self._hold = False
+        self._fill_labels()
+        self._draw()
+        self._render()
+
+    # --- state ------------------------------------------------------------------------
+
+    def _read_controls(self) -> Filter:
+        start, end = self.dates.value
+        first, last = self._months[0], self._months[-1]
+        end_day = (pd.Timestamp(end) + pd.offsets.MonthEnd(0)).date()
+        return Filter(
+            sides=tuple(self.sides.value),
+            kinds=tuple(self.kinds.value),
+            actors=(self.actor.value,) if self.actor.value else (),
+            issues=(self.issue.value,) if self.issue.value else (),
+            start=None if start == first else start,
+            end=None if end == last else end_day,
+            query=self.query.value,
+            selected=self.filter.selected,
+        )
+
+    def _show_filter(self, flt: Filter) -> None:
+        """Put a filter's values into the controls (without re-rendering each one)."""
+        self.sides.value = tuple(s for s in flt.sides if s in SIDES)
+        self.kinds.value = tuple(k for k in flt.kinds if k in KINDS)
+        self.actor.value = (
+            flt.actors[0]
+            if flt.actors and flt.actors[0] in {v for _, v in self.actor.options}
+            else ALL
+        )
+        self.issue.value = (
+            flt.issues[0]
+            if flt.issues and flt.issues[0] in {v for _, v in self.issue.options}
+            else ALL
+        )
+        start = max(
+            (m for m in self._months if flt.start and m <= flt.start), default=self._months[0]
+        )
+        end = max((m for m in self._months if flt.end and m <= flt.end), default=self._months[-1])
+        self.dates.value = (start, end)
+        self.query.value = flt.query
+
+    def set_filters(self, **changes: Any) -> pd.DataFrame:
+        """Change filters programmatically (tests, benchmarks, share codes); returns the rows."""
+        for key in ("sides", "kinds", "actors", "issues", "verification"):
+            if key in changes:
+                changes[key] = tuple(changes[key])
+        self.filter = Filter(**{**self.filter.__dict__, **changes})
+        self._hold = True
+        try:
+            self._show_filter(self.filter)
+        finally:
+            self._hold = False
+        return self._render()
+
+    def _on_control(self, _change: dict[str, Any]) -> None:
+        if self._hold:
+            return
+        self.filter = self._read_controls()
+        self._render()
+
+    def _on_select(self, change: dict[str, Any]) -> None:
+        if self._hold:
+            return
+        self.select(change["new"] or None)
+
+    def select(self, event_id: str | None) -> None:
+        """Open the details card for an event (from the list, a chart click or a code)."""
+        self.filter = Filter(**{**self.filter.__dict__, "selected": event_id})
+        self.card.value = (
+            event_card(self.story, self.tables, event_id, self.lang) if event_id else ""
+        )
+        self.code.value = self.filter.code()
+
+    def open_code(self, code: str) -> None:
+        try:
+            flt = Filter.from_code(code)
+        except BadCode as exc:
+            self.message.value = (
+                f"<span role='alert'>⚠ {i18n.label('explorer_bad_code', self.lang)}: {exc}</span>"
+            )
+            return
+        self.message.value = ""
+        self.set_filters(**flt.__dict__)
+
+    # --- rendering --------------------------------------------------------------------
+
+    def _draw(self) -> None:
+        """Build the figure for the current language: every side's trace, all events."""
+        prepared = prepare(self.events, self.tables["sources"], self.lang)
+        title = prepared[f"title_{self.lang}"]
+        self._prepared = prepared.assign(
+            result_label=prepared["date"].dt.strftime("%Y-%m-%d") + "  " + title
+        )
+        fig = timeline(
+            self.events, self.tables["sources"], self.lang, prepared=self._prepared, every_side=True
+        )
+        with self.figure.batch_update():
+            self.figure.data = ()
+            self.figure.add_traces(list(fig.data))
+            self.figure.layout = fig.layout
+        for trace in self.figure.data:
+            trace.on_click(self._on_click)
+
+    def _render(self) -> pd.DataFrame:
+        rows = filter_events(self.events, self.filter)
+        shown = self._prepared.loc[rows.index]
+        # Refill the existing traces: far cheaper than a new figure per keystroke.
+        with self.figure.batch_update():
+            for trace, side in zip(self.figure.data, SIDES_IN_FIGURE, strict=True):
+                trace.update(trace_data(shown[shown["side"] == side]))
+        self._hold = True
+        try:
+            self.results.options = list(zip(shown["result_label"], shown["id"], strict=True))
+            ids = set(shown["id"])
+            selected = self.filter.selected
+            self.results.value = selected if selected in ids else None
+        finally:
+            self._hold = False
+        self.count.value = i18n.label("explorer_count", self.lang).format(
+            n=len(rows), total=len(self.events)
+        )
+        self.select(self.filter.selected if self.filter.selected in ids else None)
+        return rows
+
+    def _on_click(self, trace: Any, points: Any, _state: Any) -> None:
+        if points.point_inds:
+            self.select(str(trace.customdata[points.point_inds[0]][0]))
