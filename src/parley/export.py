@@ -349,24 +349,26 @@ class ExportFailed(Exception):
     pass
 
 
-RESET = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("%reset -f")])
+def _reset_notebook() -> NotebookNode:
+    return nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("%reset -f")])
 
 
 def _client(nb: NotebookNode, km: Any, kc: Any, cwd: Path) -> Any:
     """An nbclient runner on an already running kernel (it leaves the kernel running)."""
     from nbclient import NotebookClient
 
-    return NotebookClient(
+    client = NotebookClient(
         nb,
         km=km,
-        kc=kc,
         timeout=KERNEL_TIMEOUT,
         store_widget_state=False,
         resources={"metadata": {"path": str(cwd)}},
     )
+    client.kc = kc  # not a constructor option: set, it stops nbclient starting a new client
+    return client
 
 
-Executed = Callable[[str, Path, NotebookNode, float], None]
+Executed = Callable[[str, Path, NotebookNode, float], None]  # lang, notebook, result, seconds
 
 
 async def _execute_language(
@@ -385,7 +387,7 @@ async def _execute_language(
         await kc.wait_for_ready(timeout=120)
         for n, path in enumerate(notebooks):
             if n:  # a clean namespace per notebook; imported modules stay warm
-                await _client(RESET, km, kc, cwd).async_execute()
+                await _client(_reset_notebook(), km, kc, cwd).async_execute()
             nb = nbformat.read(path, as_version=4)
             started = time.perf_counter()
             client = _client(nb, km, kc, cwd)

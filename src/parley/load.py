@@ -7,6 +7,9 @@ raised together as one :class:`~parley.problems.ContentError`.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -116,10 +119,12 @@ def _parse_entities(path: Path, model: type[BaseModel], problems: list[Problem])
     if not isinstance(located.data, list):
         problems.append(Problem(name, 1, None, None, "must be a list of entries (`- id: ...`)"))
         return parsed
+    validate = model.model_validate
     for i, item in enumerate(located.data):
-        line = located.line_of((i,))
         if not isinstance(item, dict):
-            problems.append(Problem(name, line, f"#{i + 1}", None, "entry must be a mapping"))
+            problems.append(
+                Problem(name, located.line_of((i,)), f"#{i + 1}", None, "entry must be a mapping")
+            )
             continue
         raw_id = item.get("id")
         entry = raw_id if isinstance(raw_id, str) and raw_id else f"#{i + 1}"
@@ -127,7 +132,7 @@ def _parse_entities(path: Path, model: type[BaseModel], problems: list[Problem])
             problems.append(
                 Problem(
                     name,
-                    line,
+                    located.line_of((i,)),
                     entry,
                     "id",
                     f"duplicate id (first at line {located.line_of((parsed.index_of[entry],))})",
@@ -135,7 +140,7 @@ def _parse_entities(path: Path, model: type[BaseModel], problems: list[Problem])
             )
             continue
         try:
-            obj = model.model_validate(item)
+            obj = validate(item)
         except ValidationError as exc:
             problems.extend(_validation_problems(name, exc, located, (i,), entry))
             parsed.invalid_ids.add(entry)
@@ -174,11 +179,32 @@ def _parse_story(path: Path, problems: list[Problem]) -> tuple[StoryMeta | None,
     return meta, parsed
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a story is built (restored afterwards).
+
+    Reading allocates hundreds of thousands of containers and models and frees none, so
+    every automatic collection is wasted work that rescans all of them: with it running,
+    validating 10,000 events takes about 2.5 times as long. Nothing built here holds a cycle.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def read_story(data_dir: Path | str = DEFAULT_DATA) -> tuple[Story | None, list[Problem]]:
     """Read and check every file; return the story (None if any file is unusable) and problems."""
+    with _gc_paused():
+        return _read_story(Path(data_dir))
+
+
+def _read_story(data_dir: Path) -> tuple[Story | None, list[Problem]]:
     from .validate import cross_check  # local: validate imports Parsed from here
 
-    data_dir = Path(data_dir)
     problems: list[Problem] = []
     if not data_dir.is_dir():
         return None, [Problem(str(data_dir), None, None, None, "data folder not found")]
@@ -220,9 +246,22 @@ def read_story(data_dir: Path | str = DEFAULT_DATA) -> tuple[Story | None, list[
     return story, problems
 
 
-def load_story(data_dir: Path | str = DEFAULT_DATA) -> Story:
-    """The validated story, or :class:`ContentError` listing every problem."""
+def load_story(data_dir: Path | str = DEFAULT_DATA, *, cache: bool = False) -> Story:
+    """The validated story, or :class:`ContentError` listing every problem.
+
+    With ``cache=True`` a story validated before from the same file contents comes from
+    :mod:`parley.cache` (outside the data folder), and a newly validated one is stored there.
+    """
+    data_dir = Path(data_dir)
+    if cache:
+        from . import cache as story_cache  # local: only cached loads pay for its imports
+
+        cached = story_cache.load(data_dir)
+        if cached is not None:
+            return cached
     story, problems = read_story(data_dir)
     if problems or story is None:
         raise ContentError(problems)
+    if cache:
+        story_cache.store(data_dir, story)
     return story

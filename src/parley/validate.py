@@ -14,19 +14,24 @@ if TYPE_CHECKING:
 _SINGULAR = {"sources": "source", "actors": "actor", "issues": "issue", "events": "event"}
 
 
+def _path(field: str) -> tuple[str | int, ...]:
+    """``"accounts.0.sources"`` -> ``("accounts", 0, "sources")``, a path into the YAML."""
+    return tuple(int(p) if p.isdigit() else p for p in field.split("."))
+
+
 def cross_check(story: Story, files: dict[str, Parsed], story_file: Parsed) -> list[Problem]:
     out: list[Problem] = []
     ids = {kind: {e.id for e in getattr(story, kind)} | files[kind].invalid_ids for kind in files}
 
     def refs(kind: str, entry_id: str, field: str, targets: Iterable[str], into: str) -> None:
-        parsed = files[kind]
-        path = tuple(int(p) if p.isdigit() else p for p in field.split("."))
+        known = ids[into]
         for i, target in enumerate(targets):
-            if target not in ids[into]:
+            if target not in known:  # the path and line are only worked out for a problem
+                parsed = files[kind]
                 out.append(
                     Problem(
                         parsed.name,
-                        parsed.line(entry_id, *path, i),
+                        parsed.line(entry_id, *_path(field), i),
                         entry_id,
                         f"{field}[{i}]",
                         f"unknown {_SINGULAR[into]} id {target!r} (not in {into}.yaml)",
@@ -36,7 +41,7 @@ def cross_check(story: Story, files: dict[str, Parsed], story_file: Parsed) -> l
     def one(kind: str, entry_id: str, field: str, target: str | None, into: str) -> None:
         if target is not None and target not in ids[into]:
             parsed = files[kind]
-            path = tuple(int(p) if p.isdigit() else p for p in field.split("."))
+            path = _path(field)
             out.append(
                 Problem(
                     parsed.name,

@@ -1,0 +1,126 @@
+"""Real-browser checks of `parley export`: Debian chromium driven by Playwright.
+
+The exports are built once per session (``parley.export.run``) into a tmp folder: one from
+the story in ``data/`` and one from a copy whose every text carries HTML/script payloads.
+Every page is opened from ``file://`` with every non-file request aborted *and counted*.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from offline import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    LANGS,
+    NOTEBOOKS,
+    SLIDE,
+    Visit,
+    lengthen_first_chapter,
+    poison,
+    story_dir,
+)
+
+
+def _export(data: Path, out: Path) -> Path:
+    from parley.export import run
+
+    assert run(data_dir=data, langs=list(LANGS), out_dir=out, notebooks_dir=NOTEBOOKS) == 0
+    return out
+
+
+@pytest.fixture(scope="session")
+def exports(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _export(story_dir(), tmp_path_factory.mktemp("exports"))
+
+
+class _NoAliases(yaml.SafeDumper):
+    """Repeated objects written out in full: the story's reader refuses anchors."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+@pytest.fixture(scope="session")
+def hostile_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from parley import yamlsafe
+    from parley.load import read_story
+
+    dest = tmp_path_factory.mktemp("hostile") / "data"
+    shutil.copytree(story_dir(), dest, ignore=shutil.ignore_patterns("schema"))
+    for path in sorted(dest.glob("*.yaml")):
+        data = poison(yamlsafe.load(path.read_text(encoding="utf-8")).data)
+        if path.name == "story.yaml":
+            lengthen_first_chapter(data)
+        path.write_text(
+            yaml.dump(data, Dumper=_NoAliases, allow_unicode=True, sort_keys=False, width=10_000),
+            encoding="utf-8",
+        )
+    story, problems = read_story(dest)
+    assert not problems, "markup-like text must be legal content:\n" + "\n".join(
+        map(str, problems[:10])
+    )
+    assert story is not None
+    return dest
+
+
+@pytest.fixture(scope="session")
+def hostile_exports(hostile_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _export(hostile_data, tmp_path_factory.mktemp("hostile-exports"))
+
+
+# --- the browser -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(f"{CHROMIUM} is missing: run `make system-deps`")
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+Opener = Callable[..., Visit]
+
+
+@pytest.fixture
+def open_offline(browser: Any) -> Iterator[Opener]:
+    """open_offline(path, size=(w, h), fragment="#/3") -> Visit: the page loaded with the
+    network cut off and watched."""
+    contexts: list[Any] = []
+
+    def open_(path: Path, size: tuple[int, int] = SLIDE, fragment: str = "") -> Visit:
+        context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+        contexts.append(context)
+        page = context.new_page()
+        visit = Visit(page)
+
+        def route(r: Any) -> None:
+            if r.request.url.startswith("file:"):
+                r.continue_()
+            else:
+                visit.requests.append(r.request.url)
+                r.abort()
+
+        context.route("**/*", route)
+        page.on(
+            "console",
+            lambda m: visit.errors.append(f"console: {m.text}") if m.type == "error" else None,
+        )
+        page.on("pageerror", lambda e: visit.errors.append(f"page error: {e}"))
+        page.on("requestfailed", lambda r: visit.errors.append(f"failed: {r.url}"))
+        page.goto(path.as_uri() + fragment)
+        return visit
+
+    yield open_
+    for context in contexts:
+        context.close()

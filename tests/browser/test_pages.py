@@ -1,0 +1,59 @@
+"""The static pages, opened from file:// on a phone-sized screen with the network cut off."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from offline import LANGS, PHONE, SHOTS, page_names, plotly_bundles
+
+pytestmark = pytest.mark.browser
+
+PAGES = [(lang, name) for lang in LANGS for name in page_names()]
+DRAWN = "[...document.querySelectorAll('.parley-chart')].filter(d => d.querySelector('.main-svg'))"
+HREFS = "[...document.querySelectorAll('a')].map(a => a.getAttribute('href'))"
+
+
+def wait_for_charts(page) -> int:
+    """Wait until page.js has drawn every chart; return how many there are."""
+    count = page.evaluate("document.querySelectorAll('.parley-chart').length")
+    if count:
+        page.wait_for_selector(f"body[data-charts-drawn='{count}']", timeout=30_000)
+    return count
+
+
+@pytest.mark.parametrize(("lang", "name"), PAGES, ids=[f"{lang}/{name}" for lang, name in PAGES])
+def test_page_offline_drawn_and_phone_wide(
+    exports: Path, open_offline, lang: str, name: str
+) -> None:
+    path = exports / lang / name
+    visit = open_offline(path, size=PHONE)
+    page = visit.page
+    charts = wait_for_charts(page)
+    drawn = page.evaluate(DRAWN + ".length")
+    assert drawn == charts
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0], "horizontal scroll"
+    assert page.evaluate("document.documentElement.lang") == lang
+    assert page.locator(".parley-stamp").is_visible()
+    assert page.evaluate("document.querySelectorAll('.jp-InputArea, .jp-InputPrompt').length") == 0
+    html = path.read_text(encoding="utf-8")
+    assert plotly_bundles(html) == (1 if charts else 0)
+    if SHOTS and name.startswith("02-"):
+        page.screenshot(
+            path=f"{SHOTS}/page-{lang}-{name.removesuffix('.html')}-375px.png", full_page=True
+        )
+    assert visit.requests == [], "an offline page must not try the network"
+    assert visit.errors == []
+
+
+def test_index_links_every_artefact(exports: Path, open_offline) -> None:
+    visit = open_offline(exports / "index.html", size=PHONE)
+    hrefs = visit.page.evaluate(
+        "[...document.querySelectorAll('a')].map(a => a.getAttribute('href'))"
+    )
+    for lang in LANGS:
+        for name in page_names():
+            assert f"{lang}/{name}" in hrefs
+        assert f"{lang}/01-overview.slides.html" in hrefs
+    assert all((exports / href).is_file() for href in hrefs)
+    assert visit.requests == [] and visit.errors == []
