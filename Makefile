@@ -32,8 +32,11 @@ $(STAMP): uv.lock pyproject.toml | $(UV)
 	$(UV) sync --frozen --extra dev --python $(PYTHON)
 	@touch $@
 
+# Jupyter refuses to run as root unless told; containers and CI machines often are root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
 lab: $(STAMP)
-	PARLEY_LANG=$(PARLEY_LANG) $(BIN)/jupyter lab notebooks/01-overview.ipynb
+	PARLEY_LANG=$(PARLEY_LANG) $(BIN)/jupyter lab $(ROOT_FLAG) notebooks/01-overview.ipynb
 
 # Debian packages the browser tests need: chromium and a Japanese font.
 SYSTEM_PACKAGES := chromium fonts-noto-cjk

@@ -149,7 +149,8 @@ def _pickler(buffer: io.BytesIO) -> pickle.Pickler:
 
     def reduce(obj: pydantic.BaseModel) -> tuple[object, ...]:
         fields = obj.__pydantic_fields_set__
-        fields = shared.setdefault((type(obj), frozenset(fields)), fields)
+        if obj.model_config.get("frozen"):  # only frozen models never add to their set
+            fields = shared.setdefault((type(obj), frozenset(fields)), fields)
         state = (obj.__dict__, fields, obj.__pydantic_extra__, obj.__pydantic_private__)
         return (object.__new__, (type(obj),), state, None, None, _restore)
 
@@ -167,7 +168,9 @@ def _model_classes() -> list[type[pydantic.BaseModel]]:
     return [
         c
         for c in vars(model).values()
-        if isinstance(c, type) and issubclass(c, pydantic.BaseModel) and c.__module__ == model.__name__
+        if isinstance(c, type)
+        and issubclass(c, pydantic.BaseModel)
+        and c.__module__ == model.__name__
     ]
 
 

@@ -122,7 +122,11 @@ def language_switch() -> None:
         style={"button_width": "6em", "description_width": "initial"},
     )
     toggle.observe(lambda change: i18n.set_lang(change["new"]), names="value")
-    display(toggle)
+    # Before a kernel runs (a freshly opened notebook, GitHub, nbviewer) only text/plain
+    # shows: say what the control is instead of the widget's Python repr.
+    bundle = dict(toggle._repr_mimebundle_())
+    bundle["text/plain"] = "日本語 / English — 言語の切り替え / language switch (needs a kernel)"
+    display(bundle, raw=True)
 
 
 def header() -> None:
