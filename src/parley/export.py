@@ -21,7 +21,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Coroutine, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -40,6 +41,7 @@ ASSETS = TEMPLATES / "parley_assets"
 VENDOR = PACKAGE / "vendor"
 DECK_NOTEBOOK = "01-overview.ipynb"
 LANG_NAMES = {"ja": "日本語", "en": "English"}
+SLIDES = {"ja": "スライド", "en": "Slides"}  # the link from a page to the deck
 BASIC_TRACES = frozenset({"scatter", "bar", "pie"})  # what plotly.js-basic-dist draws
 WIDGET_MIMETYPE = "application/vnd.jupyter.widget-view+json"
 KERNEL_TIMEOUT = 600  # seconds per cell
@@ -87,41 +89,41 @@ class Prepared:
     warnings: list[str]
 
 
-def prepare(nb: NotebookNode, *, for_deck: bool) -> Prepared:
-    """A copy of an executed notebook ready for nbconvert.
+def _export_outputs(cell: NotebookNode, ci: int, into: Prepared) -> list[NotebookNode]:
+    """A code cell's outputs for export: plotly JSON → lean chart HTML (the figure noted in
+    ``into``), no widget views (they need a kernel), stderr noted as a warning, not shown."""
+    outputs = []
+    for oi, out in enumerate(cell.outputs):
+        if out.output_type == "stream" and out.name == "stderr":
+            into.warnings.append(f"cell {ci}: {out.text.strip()[:300]}")
+            continue
+        data = out.get("data", {})
+        if WIDGET_MIMETYPE in data:
+            continue
+        if render.PLOTLY_MIMETYPE in data:
+            figure = data[render.PLOTLY_MIMETYPE]
+            into.figures.append(figure)
+            out.data = {"text/html": render.chart_html(figure, f"chart-{ci}-{oi}")}
+            out.metadata = {}
+        outputs.append(out)
+    return outputs
 
-    Plotly JSON outputs become lean chart HTML; widget views (they need a kernel) and
-    stderr go; pages also drop speaker-notes cells. Nothing else changes, so a deck keeps
-    the notebook's slide structure.
-    """
-    nb = copy.deepcopy(nb)
-    nb.metadata.pop("widgets", None)
-    figures: list[Mapping[str, Any]] = []
-    warnings: list[str] = []
+
+def prepare(nb: NotebookNode, *, for_deck: bool) -> Prepared:
+    """A copy of an executed notebook ready for nbconvert; pages also drop speaker-notes
+    cells. Nothing else changes, so a deck keeps the notebook's slide structure."""
+    prepared = Prepared(copy.deepcopy(nb), [], [])
+    prepared.nb.metadata.pop("widgets", None)
     cells = []
-    for ci, cell in enumerate(nb.cells):
+    for ci, cell in enumerate(prepared.nb.cells):
         slide_type = cell.metadata.get("slideshow", {}).get("slide_type", "-")
         if not for_deck and slide_type == "notes":
             continue
         if cell.cell_type == "code":
-            outputs = []
-            for oi, out in enumerate(cell.outputs):
-                if out.output_type == "stream" and out.name == "stderr":
-                    warnings.append(f"cell {ci}: {out.text.strip()[:300]}")
-                    continue
-                data = out.get("data", {})
-                if WIDGET_MIMETYPE in data:
-                    continue
-                if render.PLOTLY_MIMETYPE in data:
-                    figure = data[render.PLOTLY_MIMETYPE]
-                    figures.append(figure)
-                    out.data = {"text/html": render.chart_html(figure, f"chart-{ci}-{oi}")}
-                    out.metadata = {}
-                outputs.append(out)
-            cell.outputs = outputs
+            cell.outputs = _export_outputs(cell, ci, prepared)
         cells.append(cell)
-    nb.cells = cells
-    return Prepared(nb, figures, warnings)
+    prepared.nb.cells = cells
+    return prepared
 
 
 def human_size(n_bytes: int) -> str:
@@ -281,9 +283,8 @@ def index_html(contexts: list[Context]) -> str:
     for ctx in contexts:
         items = []
         if ctx.deck:
-            items.append(
-                f'<li><a href="{ctx.lang}/{_e(ctx.deck.file)}">{_e(ctx.deck.title)}</a></li>'
-            )
+            deck = f"{ctx.deck.title} ({SLIDES[ctx.lang]})"
+            items.append(f'<li><a href="{ctx.lang}/{_e(ctx.deck.file)}">{_e(deck)}</a></li>')
         items += [
             f'<li><a href="{ctx.lang}/{_e(p.file)}">{_e(p.title)}</a></li>' for p in ctx.pages
         ]
@@ -339,8 +340,10 @@ def kernel_env(lang: str, data_dir: Path) -> dict[str, str]:
         **os.environ,
         "PARLEY_LANG": lang,
         "PARLEY_DATA": str(data_dir.resolve()),
-        "PLOTLY_RENDERER": render.DEFAULT_RENDERER,  # JSON mimetype: we place the charts
+        # render.renderer() then names its export renderer (plotly's JSON mimetype: the
+        # export places the charts); PLOTLY_RENDERER must stay a name plotly knows.
         render.EXPORT_ENV: "1",
+        "PLOTLY_RENDERER": render.DEFAULT_RENDERER,
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
     }
 
@@ -428,7 +431,7 @@ class Build:
             for warning in prepared.warnings:
                 print(f"  warning: {path.name} ({lang}): {warning}", file=sys.stderr)
             file = f"{path.stem}.slides.html" if deck else f"{path.stem}.html"
-            extra = [] if deck or not ctx.deck else [(ctx.deck.file, ctx.deck.title + " ▶")]
+            extra = [] if deck or not ctx.deck else [(ctx.deck.file, f"{SLIDES[lang]} ▶")]
             body, described = self.renderer.render(
                 prepared,
                 deck=deck,
@@ -441,6 +444,24 @@ class Build:
             self.write(self.out_dir / lang / file, body, elapsed, f" [{described}]")
 
 
+def make_contexts(
+    notebooks: list[Path], langs: list[str], build: str, as_of: str
+) -> dict[str, Context]:
+    """Per language: the titles of every page and of the deck, for links and stamps."""
+    sources = {p.name: nbformat.read(p, as_version=4) for p in notebooks}
+    contexts = {}
+    for lang in langs:
+        pages = tuple(
+            Page(f"{p.stem}.html", notebook_title(sources[p.name], lang, p.stem)) for p in notebooks
+        )
+        deck = None
+        if DECK_NOTEBOOK in sources:
+            title = notebook_title(sources[DECK_NOTEBOOK], lang, "slides")
+            deck = Page(f"{Path(DECK_NOTEBOOK).stem}.slides.html", title)
+        contexts[lang] = Context(lang, tuple(langs), build, as_of, pages, deck)
+    return contexts
+
+
 def run(
     data_dir: Path, langs: list[str], out_dir: Path, *, notebooks_dir: Path | None = None
 ) -> int:
@@ -450,37 +471,16 @@ def run(
     if not notebooks:
         print(f"parley export: no notebooks in {notebooks_dir}", file=sys.stderr)
         return 1
-    story = load_story(data_dir)
-    sources = {p: nbformat.read(p, as_version=4) for p in notebooks}
     has_deck = any(p.name == DECK_NOTEBOOK for p in notebooks)
-    build = build_id(notebooks_dir.parent)
-    contexts = {
-        lang: Context(
-            lang=lang,
-            langs=tuple(langs),
-            build=build,
-            as_of=story.meta.as_of.isoformat(),
-            pages=tuple(
-                Page(p.stem + ".html", notebook_title(sources[p], lang, p.stem)) for p in notebooks
-            ),
-            deck=(
-                Page(
-                    Path(DECK_NOTEBOOK).stem + ".slides.html",
-                    notebook_title(sources[notebooks_dir / DECK_NOTEBOOK], lang, "slides"),
-                )
-                if has_deck
-                else None
-            ),
-        )
-        for lang in langs
-    }
+    as_of = load_story(data_dir).meta.as_of.isoformat()
+    contexts = make_contexts(notebooks, langs, build_id(notebooks_dir.parent), as_of)
     total = len(langs) * (len(notebooks) + int(has_deck)) + 1
     build_out = Build(out_dir, contexts, total)
     started = time.perf_counter()
     failures: list[str] = []
     with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
         try:
-            asyncio.run(_execute_all(langs, notebooks, data_dir, log, build_out.on_executed))
+            _run_async(_execute_all(langs, notebooks, data_dir, log, build_out.on_executed))
         except* ExportFailed as group:
             failures += [str(exc) for exc in group.exceptions]
         except* (RuntimeError, TimeoutError) as group:  # a kernel that died or never started
@@ -491,12 +491,23 @@ def run(
         print(f"parley export: {failure}", file=sys.stderr)
     if failures:
         return 1
-    build_out.write(
-        out_dir / "index.html",
-        index_html(list(contexts.values())),
-        time.perf_counter() - started,
-    )
+    index_started = time.perf_counter()
+    index = index_html(list(contexts.values()))
+    build_out.write(out_dir / "index.html", index, time.perf_counter() - index_started)
+    print(f"exported {build_out.done} files to {out_dir} in {time.perf_counter() - started:.1f} s")
     return 0
+
+
+def _run_async(work: Coroutine[Any, Any, None]) -> None:
+    """asyncio.run, also from code that already runs an event loop (Jupyter, Playwright's
+    sync API): then in a worker thread with its own loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(work)
+        return
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, work).result()
 
 
 async def _execute_all(

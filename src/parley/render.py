@@ -5,8 +5,12 @@ rendered by JupyterLab). nbconvert drops that mimetype, so :mod:`parley.export` 
 such output into :func:`chart_html`: a placeholder div plus the figure as inert JSON, drawn by
 the one plotly.js the export inlines per page. That keeps plotly.js out of every output (no
 4.8 MB copy in the first figure's cell, no per-figure MathJax CDN tag) and lets a deck draw a
-slide's charts only when the slide is shown. ``PLOTLY_RENDERER`` still picks the renderer
-for :func:`show` (the export kernel runs with the JSON mimetype).
+slide's charts only when the slide is shown.
+
+In the kernels ``parley export`` starts (``PARLEY_EXPORT=1``), :func:`renderer` names
+``parley_export``: the same JSON bundle under its own name, so code that asks "is a live
+notebook showing this?" (``renderer() == DEFAULT_RENDERER``) hears no. Elsewhere
+``PLOTLY_RENDERER`` picks the renderer, as plotly itself does.
 """
 
 from __future__ import annotations
@@ -17,19 +21,31 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import plotly.graph_objects as go
+import plotly.io as pio
 
 DEFAULT_RENDERER = "plotly_mimetype"
+EXPORT_RENDERER = "parley_export"
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
 EXPORT_ENV = "PARLEY_EXPORT"  # "1" in the kernels that `parley export` starts
-
-
-def renderer() -> str:
-    return os.environ.get("PLOTLY_RENDERER", DEFAULT_RENDERER)
 
 
 def exporting() -> bool:
     """True in a kernel started by ``parley export`` (no live kernel behind the output)."""
     return os.environ.get(EXPORT_ENV) == "1"
+
+
+def renderer() -> str:
+    if exporting():
+        _register_export_renderer()
+        return EXPORT_RENDERER
+    return os.environ.get("PLOTLY_RENDERER", DEFAULT_RENDERER)
+
+
+def _register_export_renderer() -> None:
+    # Registered on use, not at import: plotly rejects unknown names in PLOTLY_RENDERER when
+    # plotly.io is imported, so the name cannot travel in that variable.
+    if EXPORT_RENDERER not in pio.renderers:
+        pio.renderers[EXPORT_RENDERER] = pio.renderers[DEFAULT_RENDERER]
 
 
 def show(fig: go.Figure) -> None:

@@ -7,6 +7,8 @@ Every page is opened from ``file://`` with every non-file request aborted *and c
 
 from __future__ import annotations
 
+import contextlib
+import io
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -28,9 +30,14 @@ from offline import (
 
 
 def _export(data: Path, out: Path) -> Path:
+    """Export both languages into ``out``; its progress lines go to ``out``.log beside it."""
     from parley.export import run
 
-    assert run(data_dir=data, langs=list(LANGS), out_dir=out, notebooks_dir=NOTEBOOKS) == 0
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        code = run(data_dir=data, langs=list(LANGS), out_dir=out, notebooks_dir=NOTEBOOKS)
+    out.with_suffix(".log").write_text(printed.getvalue(), encoding="utf-8")
+    assert code == 0
     return out
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ pytestmark = pytest.mark.browser
 
 PAGES = [(lang, name) for lang in LANGS for name in page_names()]
 DRAWN = "[...document.querySelectorAll('.parley-chart')].filter(d => d.querySelector('.main-svg'))"
+CODE = "document.querySelectorAll('.jp-CodeCell .jp-InputArea, .jp-InputPrompt, .cm-editor').length"
 HREFS = "[...document.querySelectorAll('a')].map(a => a.getAttribute('href'))"
 
 
@@ -35,7 +37,8 @@ def test_page_offline_drawn_and_phone_wide(
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0], "horizontal scroll"
     assert page.evaluate("document.documentElement.lang") == lang
     assert page.locator(".parley-stamp").is_visible()
-    assert page.evaluate("document.querySelectorAll('.jp-InputArea, .jp-InputPrompt').length") == 0
+    assert page.evaluate(CODE) == 0, "code cells show no input"
+    assert "from parley import" not in page.evaluate("document.body.innerText")
     html = path.read_text(encoding="utf-8")
     assert plotly_bundles(html) == (1 if charts else 0)
     if SHOTS and name.startswith("02-"):
@@ -44,6 +47,18 @@ def test_page_offline_drawn_and_phone_wide(
         )
     assert visit.requests == [], "an offline page must not try the network"
     assert visit.errors == []
+
+
+def test_one_progress_line_per_artefact(exports: Path) -> None:
+    lines = exports.with_suffix(".log").read_text(encoding="utf-8").splitlines()
+    artefacts = sorted(exports.rglob("*.html"))
+    progress = [line for line in lines if line.startswith("[")]
+    assert len(progress) == len(artefacts)
+    for n, line in enumerate(progress, start=1):
+        assert re.fullmatch(
+            rf"\[{n}/{len(artefacts)}\] \S+\.html \(\d+(\.\d)? [kM]B, \d+\.\d s\).*", line
+        )
+    assert {line.split(" ")[1] for line in progress} == {str(p) for p in artefacts}
 
 
 def test_index_links_every_artefact(exports: Path, open_offline) -> None:

@@ -181,12 +181,12 @@
     for (var pct = 95; section.scrollHeight > ROOM && pct >= MIN_FONT; pct -= 5) {
       section.style.fontSize = pct + "%";
     }
-    window.Reveal.layout();
     return Promise.all(
       each(charts, function (div) {
         return window.parleyCharts.draw(div, { height: height });
       })
     ).then(function () {
+      window.Reveal.layout(); // re-centre the slide at its final height (one layout pass)
       section.setAttribute("data-parley-fit", "done");
     });
   }
@@ -194,12 +194,10 @@
   /** Fit the shown slide, then the next one while the presenter talks. */
   function onShow(event) {
     var current = event.currentSlide;
-    setTimeout(function () {
-      fit(current).then(function () {
-        var all = window.Reveal.getSlides();
-        fit(all[all.indexOf(current) + 1]);
-      });
-    }, 0);
+    fit(current).then(function () {
+      var all = window.Reveal.getSlides();
+      return fit(all[all.indexOf(current) + 1]);
+    });
   }
 
   demoteContentSections();

@@ -89,23 +89,33 @@
     return labels;
   }
 
-  /** Phone layout: legend below, wrapped title, no drag-to-zoom (it would trap scrolling). */
-  function adapt(layout, div, data) {
-    var width = div.clientWidth;
-    if (width >= NARROW) {
-      return;
-    }
-    var size = 14;
+  function axisKeys(layout, letter) {
+    var pattern = new RegExp("^" + letter + "axis\\d*$");
+    var keys = Object.keys(layout).filter(function (key) {
+      return pattern.test(key);
+    });
+    return keys.indexOf(letter + "axis") < 0 ? keys.concat([letter + "axis"]) : keys;
+  }
+
+  /** The title wraps (plotly never does) in a smaller font, with room made above the plot. */
+  function phoneTitle(layout, width) {
     var title = Object.assign({}, layout.title || {});
     if (title.text) {
-      title.text = wrapTitle(title.text, width - 24, size);
-      title.font = Object.assign({}, title.font || {}, { size: size });
+      title.text = wrapTitle(title.text, width - 24, 14);
+      title.font = Object.assign({}, title.font || {}, { size: 14 });
       title.automargin = true;
       title.yref = "container";
       title.y = 0.98;
       title.yanchor = "top";
     }
     layout.title = title;
+    // The title's automargin makes room for its lines; the chart's own side margins stay
+    // (they can hold annotations).
+    layout.margin = Object.assign({}, layout.margin || {}, { t: 24 });
+  }
+
+  /** The legend goes below everything, in rows. */
+  function phoneLegend(layout) {
     layout.legend = Object.assign({}, layout.legend || {}, {
       orientation: "h",
       x: 0,
@@ -115,61 +125,79 @@
       yanchor: "bottom",
       font: { size: 11 },
     });
-    // The title's automargin makes room for its lines; the chart's own side margins stay
-    // (they can hold annotations).
-    layout.margin = Object.assign({}, layout.margin || {}, { t: 24 });
-    // Long x-axis titles wrap. Where sliders or buttons sit below the plot there is no room
-    // for them at all: the figure's description above the chart names the axes.
+  }
+
+  /** Long x-axis titles wrap; where sliders or buttons sit below the plot there is no room
+   *  for them at all (the figure's description above the chart names the axes). */
+  function phoneXTitles(layout, width) {
     var controlsBelow = ["sliders", "updatemenus"].some(function (kind) {
       return (layout[kind] || []).some(function (control) {
         return control.y < 0.05;
       });
     });
-    Object.keys(layout).forEach(function (key) {
+    axisKeys(layout, "x").forEach(function (key) {
       var axis = layout[key];
-      if (/^xaxis\d*$/.test(key) && axis && axis.title && axis.title.text) {
-        // Centred on the plot area, which the y labels push right: wrap to about half the width.
+      if (axis && axis.title && axis.title.text) {
+        // Centred on the plot area, which the y labels push right: about half the width.
         var text = controlsBelow ? "" : wrapTitle(axis.title.text, width * 0.55, 13);
         layout[key] = Object.assign({}, axis, {
-          title: Object.assign({}, axis.title, { text: text }),
+          title: Object.assign({}, axis.title, {
+            text: text,
+            font: Object.assign({}, axis.title.font || {}, { size: 13 }),
+          }),
         });
       }
     });
-    // Long y tick labels (issues, lanes) would squeeze the plot into a sliver: wrap them to
-    // a third of the width.
+  }
+
+  /** Long y tick labels (issues, lanes) would squeeze the plot into a sliver: wrap them to
+   *  a third of the width. */
+  function phoneYLabels(layout, width, data) {
     var font = "12px " + getComputedStyle(document.body).fontFamily;
-    Object.keys(layout)
-      .concat(["yaxis"])
-      .forEach(function (key) {
-        if (!/^yaxis\d*$/.test(key) || (layout[key] || {}).side === "right") {
-          return;
-        }
-        var axis = Object.assign({}, layout[key] || {});
-        var labels = yLabels(axis, key, data);
-        var long = labels.some(function (t) {
-          return labelWidth(t, font) > width / 3;
-        });
-        if (long) {
-          axis.tickmode = "array";
-          axis.tickvals = axis.tickvals || labels;
-          axis.ticktext = labels.map(function (t) {
-            return wrapTitle(t, width / 3, 12);
-          });
-          axis.tickfont = Object.assign({}, axis.tickfont || {}, { size: 11 });
-          layout[key] = axis;
-        }
+    axisKeys(layout, "y").forEach(function (key) {
+      var axis = Object.assign({}, layout[key] || {});
+      var labels = yLabels(axis, key, data);
+      var long = labels.some(function (t) {
+        return labelWidth(t, font) > width / 3;
       });
+      if (axis.side === "right" || !long) {
+        return;
+      }
+      axis.tickmode = "array";
+      axis.tickvals = axis.tickvals || labels;
+      axis.ticktext = labels.map(function (t) {
+        return wrapTitle(t, width / 3, 12);
+      });
+      axis.tickfont = Object.assign({}, axis.tickfont || {}, { size: 11 });
+      layout[key] = axis;
+    });
+  }
+
+  /** Phone layout; no drag-to-zoom either (on a touch screen it would trap scrolling). */
+  function adapt(layout, div, data) {
+    var width = div.clientWidth;
+    if (width >= NARROW) {
+      return;
+    }
+    phoneTitle(layout, width);
+    phoneLegend(layout);
+    phoneXTitles(layout, width);
+    phoneYLabels(layout, width, data);
     layout.dragmode = false;
     layout.height = Math.max(layout.height, 460);
   }
 
   var charts = Array.prototype.slice.call(document.querySelectorAll(".parley-chart"));
-  var done = charts.reduce(function (previous, div) {
+  // The first chart draws at once; a macrotask before each later one lets the browser
+  // paint what is already drawn.
+  var done = charts.reduce(function (previous, div, i) {
     return previous.then(function () {
-      // A macrotask between charts lets the browser paint the first one at once.
-      return new Promise(function (resolve) {
-        setTimeout(resolve, 0);
-      }).then(function () {
+      var turn = i
+        ? new Promise(function (resolve) {
+            setTimeout(resolve, 0);
+          })
+        : null;
+      return Promise.resolve(turn).then(function () {
         return window.parleyCharts.draw(div, { adapt: adapt });
       });
     });
