@@ -13,7 +13,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 PARLEY_LANG ?= ja
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 
-.PHONY: help lab test lint unit nbval notebooks validate data schema binder lock system-deps clean export
+.PHONY: help lab test lint unit nbval notebooks validate data schema binder lock system-deps clean export browser
 
 help:
 	@echo "make lab        open the explainer in JupyterLab (notebooks/01-overview.ipynb)"
@@ -49,7 +49,10 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests
 
 unit: $(STAMP)
-	$(BIN)/pytest tests -q
+	$(BIN)/pytest tests/unit -q
+
+browser: $(STAMP) system-deps
+	$(BIN)/pytest tests/browser -q -p no:cacheprovider
 
 nbval: $(STAMP)
 	PARLEY_LANG=ja $(BIN)/pytest --nbval notebooks --sanitize-with tests/nbval_sanitize.cfg -q -p no:cacheprovider

@@ -188,8 +188,9 @@ def sources(chapter_id: str | None = None) -> None:
 
 
 def _live_kernel() -> bool:
-    # Exports start the kernel with an HTML renderer: no kernel will be there to answer.
-    return render.renderer() == render.DEFAULT_RENDERER
+    # `parley export` kernels (PARLEY_EXPORT=1) or an HTML renderer: no kernel will be
+    # there to answer a widget once the output is on a page.
+    return not render.exporting() and render.renderer() == render.DEFAULT_RENDERER
 
 
 def _static_stand_in(key: str) -> None:

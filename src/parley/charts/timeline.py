@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 from ..i18n import label, resolve
 from ..palette import SIDE_COLOURS, SIDE_ORDER
 from .common import base_layout, citations, esc, wrap
+from .scale import thin
 
 LANES: dict[str, str] = {
     "call": "diplomacy",
@@ -75,6 +76,7 @@ def prepare(events: pd.DataFrame, sources: pd.DataFrame, lang: str) -> pd.DataFr
 
 def trace_data(prepared: pd.DataFrame) -> dict[str, object]:
     """The data-carrying properties of one side's trace (what a filter changes)."""
+    prepared = thin(prepared)  # past scale.MAX_MARKERS events: one marker per week and lane
     return {
         "x": prepared["date"].tolist(),
         "y": prepared["lane_label"].tolist(),
