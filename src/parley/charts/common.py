@@ -60,3 +60,8 @@ def base_layout(fig: go.Figure, title: str, height: int = 520) -> go.Figure:
     fig.update_xaxes(gridcolor="rgba(127,127,127,0.25)")
     fig.update_yaxes(gridcolor="rgba(127,127,127,0.25)")
     return fig
+
+
+def date_ticks(lang: str) -> dict[str, str]:
+    """Month ticks in the reader's language (plotly's defaults are English: "Mar 2025")."""
+    return {"tickformat": "%Y年%-m月"} if lang == "ja" else {"tickformat": "%b %Y"}

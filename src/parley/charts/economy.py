@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 
 from ..i18n import label, resolve
 from ..palette import SIDE_COLOURS
-from .common import base_layout, citations, esc, wrap
+from .common import base_layout, citations, date_ticks, esc, wrap
 
 STATUS_SYMBOLS = {
     "floated": "circle-open",
@@ -70,6 +70,6 @@ def economy(
         )
         seen_sides.add(side)
     base_layout(fig, label("economy_title", lang))
-    fig.update_xaxes(type="date")
+    fig.update_xaxes(type="date", **date_ticks(lang))
     fig.update_yaxes(categoryorder="array", categoryarray=sectors[::-1])
     return fig

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from ..i18n import label, resolve
 from ..model import SIDES
 from ..palette import SIDE_COLOURS
-from .common import base_layout, citations, esc, wrap
+from .common import base_layout, citations, date_ticks, esc, wrap
 
 
 def latest_by_side(positions: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
@@ -262,7 +262,7 @@ def trajectories(
     fig.update_yaxes(
         range=[-0.5, 10.5], title=_scale_title(first, lang) if first is not None else None
     )
-    fig.update_xaxes(type="date")
+    fig.update_xaxes(type="date", **date_ticks(lang))
     return fig
 
 

@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 
 from ..i18n import label, resolve
 from ..palette import SIDE_COLOURS, SIDE_ORDER
-from .common import base_layout, citations, esc, wrap
+from .common import base_layout, citations, date_ticks, esc, wrap
 from .scale import thin
 
 LANES: dict[str, str] = {
@@ -131,6 +131,7 @@ def timeline(
     fig.update_yaxes(categoryorder="array", categoryarray=names[::-1], title=None)
     fig.update_xaxes(
         type="date",
+        **date_ticks(lang),
         rangeslider={"visible": True, "thickness": 0.08},
         title=None,
     )

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..i18n import label, resolve
-from .common import base_layout, citations, esc, wrap
+from .common import base_layout, citations, date_ticks, esc, wrap
 
 KIND_COLOURS = {
     "analysis": "#0072B2",
@@ -112,7 +112,7 @@ def voices(
             )
         )
     base_layout(fig, label("voices_title", lang), height=440)
-    fig.update_xaxes(type="date")
+    fig.update_xaxes(type="date", **date_ticks(lang))
     fig.update_yaxes(
         categoryorder="array",
         categoryarray=[lane_events, *[label(f"voice_{k}", lang) for k in KINDS]],
