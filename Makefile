@@ -55,7 +55,7 @@ browser: $(STAMP) system-deps
 	$(BIN)/pytest tests/browser -q -p no:cacheprovider
 
 nbval: $(STAMP)
-	PARLEY_LANG=ja $(BIN)/pytest --nbval notebooks --sanitize-with tests/nbval_sanitize.cfg -q -p no:cacheprovider
+	PARLEY_LANG=ja $(BIN)/pytest --nbval notebooks --nbval-sanitize-with tests/nbval_sanitize.cfg -q -p no:cacheprovider
 
 export: $(STAMP)
 	$(BIN)/parley export --out build
@@ -63,7 +63,7 @@ export: $(STAMP)
 test: $(STAMP) system-deps lint
 	$(BIN)/parley validate data
 	$(BIN)/pytest tests -q
-	PARLEY_LANG=ja $(BIN)/pytest --nbval notebooks --sanitize-with tests/nbval_sanitize.cfg -q -p no:cacheprovider
+	PARLEY_LANG=ja $(BIN)/pytest --nbval notebooks --nbval-sanitize-with tests/nbval_sanitize.cfg -q -p no:cacheprovider
 
 notebooks: $(STAMP)
 	@for nb in $(NOTEBOOKS); do \

@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from . import cache as story_cache
 from . import yamlsafe
 from .model import ENTITY_FILES, REQUIRED_FILES, SLUG_RE, Story, StoryMeta
 from .problems import ContentError, Problem
@@ -254,8 +255,6 @@ def load_story(data_dir: Path | str = DEFAULT_DATA, *, cache: bool = False) -> S
     """
     data_dir = Path(data_dir)
     if cache:
-        from . import cache as story_cache  # local: only cached loads pay for its imports
-
         cached = story_cache.load(data_dir)
         if cached is not None:
             return cached

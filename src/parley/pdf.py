@@ -11,10 +11,12 @@ Playwright drives the browser (``playwright`` is imported only when printing).
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import shutil
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -140,10 +142,22 @@ def _print(browser: Any, deck_html: Path, pdf: Path) -> int:
     return pages
 
 
-def decks_to_pdf(jobs: Iterable[tuple[Path, Path]]) -> list[int]:
-    """Print each (deck, pdf) pair with one browser; the page count of each PDF."""
+def _print_all(jobs: list[tuple[Path, Path]]) -> list[int]:
     with _browser() as browser:
         return [_print(browser, deck, pdf) for deck, pdf in jobs]
+
+
+def decks_to_pdf(jobs: Iterable[tuple[Path, Path]]) -> list[int]:
+    """Print each (deck, pdf) pair with one browser; the page count of each PDF."""
+    todo = list(jobs)
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return _print_all(todo)
+    # Playwright's sync API refuses to run inside an event loop (Jupyter, another Playwright):
+    # print from a worker thread, which has none.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_print_all, todo).result()
 
 
 def deck_to_pdf(deck_html: Path, pdf: Path) -> int:

@@ -5,11 +5,12 @@ Headless Chromium (and many laptops) draw plotly's SVG markers without a GPU, an
 every zoom and pan (twice with the range slider, which draws the traces again), and carries
 its hover text to the browser: 10,000 events make a 17 MB figure. So a trace (one side) with
 more than :data:`MAX_MARKERS` events is *aggregated*: one marker per (week, lane), or per
-(month, lane) when weeks would still be too many, sized by how many events it stands for, its
-hover listing the count, the dates and the most important titles. Below the threshold nothing
-changes, so the bundled story and any filter that narrows the view below it show every event
-as before. The timeline applies it in :func:`~parley.charts.timeline.trace_data`, so the
-static figure and the explorer's refills both stay small.
+(month, lane) when weeks give more than :data:`BIN_TARGET`, sized by how many events it
+stands for, its hover listing the count, the dates and the most important titles. Below the
+threshold nothing changes, so the bundled story and any filter that narrows the view below
+it show every event as before. The timeline applies it in
+:func:`~parley.charts.timeline.trace_data`, so the static figure and the explorer's refills
+both stay small.
 """
 
 from __future__ import annotations
@@ -19,10 +20,14 @@ import math
 import numpy as np
 import pandas as pd
 
-MAX_MARKERS = 100  # per trace (one side): about twice the bundled story's busiest side
+MAX_MARKERS = 100  # per trace (one side): past this many events it is aggregated
+# Markers an aggregated trace aims at: zooming costs about 0.3 ms per SVG point in headless
+# Chromium, so five sides of ~30 markers keep a 10,000-event timeline within about twice
+# the bundled story's zoom time (which shows every one of its 57 events).
+BIN_TARGET = 30
 TOP_TITLES = 5  # titles listed in an aggregated marker's hover
 AGGREGATE_SYMBOL = "square"  # a group of events, distinct from the verification symbols
-# Bins tried in turn, finest first: the first that gives at most MAX_MARKERS markers wins;
+# Bins tried in turn, finest first: the first that gives at most BIN_TARGET markers wins;
 # the last is used whatever it gives.
 BINS: tuple[str, ...] = ("week", "month")  # weeks start on Monday; calendar months
 
@@ -48,9 +53,12 @@ def _size(count: int) -> int:
     return min(40, round(10 + 30 * math.sqrt(min(count, 64) / 64)))
 
 
-def thin(prepared: pd.DataFrame, max_markers: int = MAX_MARKERS) -> pd.DataFrame:
+def thin(
+    prepared: pd.DataFrame, max_markers: int = MAX_MARKERS, target: int = BIN_TARGET
+) -> pd.DataFrame:
     """``prepared`` (rows of :func:`parley.charts.timeline.prepare`) unchanged when it has at
-    most ``max_markers`` rows; else one row per (week or month, lane) with the columns that
+    most ``max_markers`` rows; else one row per (week, lane), or per (month, lane) when weeks
+    give more than ``target`` markers, with the columns that
     :func:`~parley.charts.timeline.trace_data` reads. Pure; the input is not modified.
 
     Numpy and plain Python rather than a pandas group-by: this runs for every trace on every
@@ -64,7 +72,7 @@ def thin(prepared: pd.DataFrame, max_markers: int = MAX_MARKERS) -> pd.DataFrame
     for unit in BINS:
         start, end = _bin(days, unit)
         key = start.astype("int64") * 64 + codes  # fewer than 64 lanes
-        if np.unique(key).size <= max_markers:
+        if np.unique(key).size <= target:
             break
     # Rank rows most important first, then earliest; then group them by bin and lane
     # (a stable sort keeps the ranking inside each group: its first row is its headline).
