@@ -13,7 +13,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 PARLEY_LANG ?= ja
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 
-.PHONY: help lab test lint unit nbval notebooks validate data schema binder lock system-deps clean export browser
+.PHONY: help lab test lint unit nbval notebooks validate data schema binder lock system-deps clean export browser bench
 
 help:
 	@echo "make lab        open the explainer in JupyterLab (notebooks/01-overview.ipynb)"
@@ -59,6 +59,9 @@ nbval: $(STAMP)
 
 export: $(STAMP)
 	$(BIN)/parley export --out build
+
+bench: $(STAMP) system-deps
+	$(BIN)/parley bench --out build
 
 test: $(STAMP) system-deps lint
 	$(BIN)/parley validate data

@@ -76,7 +76,7 @@ def prepare(events: pd.DataFrame, sources: pd.DataFrame, lang: str) -> pd.DataFr
 
 def trace_data(prepared: pd.DataFrame) -> dict[str, object]:
     """The data-carrying properties of one side's trace (what a filter changes)."""
-    prepared = thin(prepared)  # past scale.MAX_MARKERS events: one marker per week and lane
+    prepared = thin(prepared)  # past scale.MAX_MARKERS events: one per week (or month) and lane
     return {
         "x": prepared["date"].tolist(),
         "y": prepared["lane_label"].tolist(),
