@@ -88,6 +88,10 @@ def _show(make: Make) -> None:
 def _relabel(lang: str) -> None:
     for handle, make in list(_live):
         data, _ = _bundle(make(lang))
+        if "application/vnd.plotly.v1+json" in data:
+            # JupyterLab's plotly renderer ignores updates once drawn (plotly.py#3053): a
+            # blank first makes it build a fresh renderer for the relabelled figure.
+            handle.update({"text/plain": ""}, raw=True)
         handle.update(data, raw=True)
 
 
