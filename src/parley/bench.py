@@ -1123,7 +1123,9 @@ def bench_exports(
     _log("exporting decks and pages (parley.export.run)")
     try:
         with contextlib.redirect_stdout(sys.stderr):  # its progress lines: not the table's
-            code = export.run(data_dir, list(langs), exported, notebooks_dir=notebooks_dir)
+            code = export.run(
+                data_dir, list(langs), exported, notebooks_dir=notebooks_dir, handouts=False
+            )
     except BaseException:
         for job in naive.values():
             job.process.kill()

@@ -28,6 +28,9 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--data", type=Path, default=DEFAULT_DATA, help="data folder")
     e.add_argument("--lang", choices=("ja", "en"), help="one language (default: both)")
     e.add_argument("--out", type=Path, default=Path("build"), help="output folder")
+    e.add_argument(
+        "--no-pdf", action="store_true", help="skip the PDF handouts (they need Chromium)"
+    )
 
     b = sub.add_parser("bench", help="measure speed and size against their references")
     b.add_argument("--data", type=Path, default=DEFAULT_DATA, help="data folder")
@@ -88,7 +91,7 @@ def _export(args: argparse.Namespace) -> int:
     if _load(args.data) is None:  # check the content before starting any kernel
         return 1
     langs = [args.lang] if args.lang else ["ja", "en"]
-    return run(data_dir=args.data, langs=langs, out_dir=args.out)
+    return run(data_dir=args.data, langs=langs, out_dir=args.out, handouts=not args.no_pdf)
 
 
 def _bench(args: argparse.Namespace) -> int:

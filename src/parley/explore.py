@@ -86,35 +86,57 @@ class Filter:
         return cls(**kwargs)  # type: ignore[arg-type]
 
 
-def search_mask(events: pd.DataFrame, query: str) -> pd.Series:
-    """Events whose title, summary, place or framing note contains every word, in ja or en."""
+# The texts a search looks in, both languages, plus the id (so a pasted id finds its event).
+SEARCH_COLUMNS: tuple[str, ...] = (
+    "title_ja",
+    "title_en",
+    "summary_ja",
+    "summary_en",
+    "place_ja",
+    "place_en",
+    "framing_note_ja",
+    "framing_note_en",
+    "id",
+)
+
+
+def search_haystack(events: pd.DataFrame) -> pd.Series:
+    """Each event's searchable texts joined and normalised, aligned with ``events``.
+
+    Joining and NFKC-folding nine columns costs ~0.2 s per 1,000 events; a widget builds
+    this once per events table and passes it to :func:`search_mask` on every keystroke.
+    """
+    cols = [events[c].astype(str).tolist() for c in SEARCH_COLUMNS if c in events.columns]
+    # Plain lists, not DataFrame.agg(axis=1): same strings, without a Series per row.
+    joined = [normalise(" ".join(texts)) for texts in zip(*cols, strict=True)]
+    return pd.Series(joined, index=events.index)
+
+
+def search_mask(events: pd.DataFrame, query: str, haystack: pd.Series | None = None) -> pd.Series:
+    """Events whose title, summary, place or framing note contains every word, in ja or en.
+
+    ``haystack`` is :func:`search_haystack` of ``events``, when the caller keeps one.
+    """
     words = [w for w in re.split(r"\s+", normalise(query)) if w]
     if not words:
         return pd.Series(True, index=events.index)
-    cols = [
-        c
-        for c in (
-            "title_ja",
-            "title_en",
-            "summary_ja",
-            "summary_en",
-            "place_ja",
-            "place_en",
-            "framing_note_ja",
-            "framing_note_en",
-            "id",
-        )
-        if c in events.columns
-    ]
-    haystack = events[cols].astype(str).agg(" ".join, axis=1).map(normalise)
+    if haystack is None:
+        haystack = search_haystack(events)
     mask = pd.Series(True, index=events.index)
     for word in words:
         mask &= haystack.str.contains(word, regex=False)
     return mask
 
 
-def filter_events(events: pd.DataFrame, flt: Filter) -> pd.DataFrame:
-    """The events the filter keeps, in date order."""
+def filter_events(
+    events: pd.DataFrame, flt: Filter, haystack: pd.Series | None = None
+) -> pd.DataFrame:
+    """The events the filter keeps, in date order (``haystack``: see :func:`search_mask`)."""
+    return events[filter_mask(events, flt, haystack)]
+
+
+def filter_mask(events: pd.DataFrame, flt: Filter, haystack: pd.Series | None = None) -> pd.Series:
+    """True for each event the filter keeps, aligned with ``events``."""
     mask = pd.Series(True, index=events.index)
     if flt.sides:
         mask &= events["side"].isin(flt.sides)
@@ -135,5 +157,5 @@ def filter_events(events: pd.DataFrame, flt: Filter) -> pd.DataFrame:
     if flt.end is not None:
         mask &= events["date"] <= pd.Timestamp(flt.end)
     if flt.query:
-        mask &= search_mask(events, flt.query)
-    return events[mask]
+        mask &= search_mask(events, flt.query, haystack)
+    return mask

@@ -34,14 +34,15 @@ from nbformat import NotebookNode
 from . import i18n, render
 from .load import load_story
 from .palette import FONT_FAMILY
+from .views import LANG_NAMES
 
 PACKAGE = Path(__file__).resolve().parent
 TEMPLATES = PACKAGE / "templates"
 ASSETS = TEMPLATES / "parley_assets"
 VENDOR = PACKAGE / "vendor"
 DECK_NOTEBOOK = "01-overview.ipynb"
-LANG_NAMES = {"ja": "日本語", "en": "English"}
 SLIDES = {"ja": "スライド", "en": "Slides"}  # the link from a page to the deck
+HANDOUT = {"ja": "配布用 PDF", "en": "PDF handout"}
 BASIC_TRACES = frozenset({"scatter", "bar", "pie"})  # what plotly.js-basic-dist draws
 WIDGET_MIMETYPE = "application/vnd.jupyter.widget-view+json"
 KERNEL_TIMEOUT = 600  # seconds per cell
@@ -276,15 +277,19 @@ class Renderer:
         return body, described
 
 
-def index_html(contexts: list[Context]) -> str:
-    """build/index.html: every deck and page, by language."""
+def index_html(contexts: list[Context], *, handouts: bool = False) -> str:
+    """build/index.html: every deck (and its handout) and page, by language."""
     first = contexts[0]
     sections = []
     for ctx in contexts:
         items = []
         if ctx.deck:
             deck = f"{ctx.deck.title} ({SLIDES[ctx.lang]})"
-            items.append(f'<li><a href="{ctx.lang}/{_e(ctx.deck.file)}">{_e(deck)}</a></li>')
+            link = f'<a href="{ctx.lang}/{_e(ctx.deck.file)}">{_e(deck)}</a>'
+            if handouts:
+                pdf = f"{Path(DECK_NOTEBOOK).stem}.pdf"
+                link += f' · <a href="{ctx.lang}/{_e(pdf)}">{_e(HANDOUT[ctx.lang])}</a>'
+            items.append(f"<li>{link}</li>")
         items += [
             f'<li><a href="{ctx.lang}/{_e(p.file)}">{_e(p.title)}</a></li>' for p in ctx.pages
         ]
@@ -417,6 +422,10 @@ class Build:
     def write(self, path: Path, text: str, seconds: float, note: str = "") -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+        self.report(path, seconds, note)
+
+    def report(self, path: Path, seconds: float, note: str = "") -> None:
+        """One progress line for an artefact written to ``path``."""
         self.done += 1
         size = human_size(path.stat().st_size)
         print(f"[{self.done}/{self.total}] {path} ({size}, {seconds:.1f} s){note}", flush=True)
@@ -462,10 +471,34 @@ def make_contexts(
     return contexts
 
 
+def print_handouts(build_out: Build, langs: list[str]) -> str | None:
+    """The PDF handout of each language's deck, printed by headless Chromium next to it;
+    None, or what went wrong."""
+    from .pdf import PdfError, decks_to_pdf
+
+    stem = Path(DECK_NOTEBOOK).stem
+    for lang in langs:  # one at a time, so that each gets its progress line when done
+        deck = build_out.out_dir / lang / f"{stem}.slides.html"
+        pdf = deck.with_name(f"{stem}.pdf")
+        started = time.perf_counter()
+        try:
+            (pages,) = decks_to_pdf([(deck, pdf)])
+        except PdfError as exc:
+            return f"PDF handout ({lang}): {exc}"
+        build_out.report(pdf, time.perf_counter() - started, f" [{pages} pages]")
+    return None
+
+
 def run(
-    data_dir: Path, langs: list[str], out_dir: Path, *, notebooks_dir: Path | None = None
+    data_dir: Path,
+    langs: list[str],
+    out_dir: Path,
+    *,
+    notebooks_dir: Path | None = None,
+    handouts: bool = True,
 ) -> int:
-    """Export every notebook to a static page, and the overview to a deck, per language."""
+    """Export every notebook to a static page, and the overview to a deck and its PDF
+    handout, per language."""
     notebooks_dir = notebooks_dir or find_notebooks_dir()
     notebooks = sorted(p for p in notebooks_dir.glob("*.ipynb") if p.is_file())
     if not notebooks:
@@ -474,7 +507,8 @@ def run(
     has_deck = any(p.name == DECK_NOTEBOOK for p in notebooks)
     as_of = load_story(data_dir).meta.as_of.isoformat()
     contexts = make_contexts(notebooks, langs, build_id(notebooks_dir.parent), as_of)
-    total = len(langs) * (len(notebooks) + int(has_deck)) + 1
+    handouts = handouts and has_deck
+    total = len(langs) * (len(notebooks) + int(has_deck) + int(handouts)) + 1
     build_out = Build(out_dir, contexts, total)
     started = time.perf_counter()
     failures: list[str] = []
@@ -487,12 +521,15 @@ def run(
             log.seek(0)
             tail = log.read()[-2000:]
             failures += [f"kernel problem: {exc!r}\n{tail}" for exc in group.exceptions]
+    if not failures and handouts:
+        problem = print_handouts(build_out, langs)
+        failures += [problem] if problem else []
     for failure in failures:
         print(f"parley export: {failure}", file=sys.stderr)
     if failures:
         return 1
     index_started = time.perf_counter()
-    index = index_html(list(contexts.values()))
+    index = index_html(list(contexts.values()), handouts=handouts)
     build_out.write(out_dir / "index.html", index, time.perf_counter() - index_started)
     print(f"exported {build_out.done} files to {out_dir} in {time.perf_counter() - started:.1f} s")
     return 0

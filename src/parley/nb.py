@@ -13,6 +13,7 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -52,7 +53,7 @@ def find_data_dir(start: Path | None = None) -> Path:
 def story() -> Story:
     data = find_data_dir()
     try:
-        return load_story(data)
+        return load_story(data, cache=True)  # a warm kernel skips parsing and validation
     except ContentError as exc:
         raise StoryProblem(f"The story in {data} has problems:\n{exc}") from None
 
@@ -119,6 +120,12 @@ def language_switch() -> None:
     """日本語 / English: flips every output of this notebook in place."""
     import ipywidgets as w
 
+    if i18n.in_app():
+        # Voilà shows what the cells displayed when they ran and keeps only widgets live, so
+        # the page is rebuilt in the other language (its kernel reads ?lang=).
+        page = urlparse(os.environ.get("VOILA_REQUEST_URL", "")).path
+        display(w.HTML(views.language_links(i18n.get_lang(), page)))
+        return
     toggle = w.ToggleButtons(
         options=[("日本語", "ja"), ("English", "en")],
         value=i18n.get_lang(),

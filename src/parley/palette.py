@@ -17,3 +17,10 @@ FONT_FAMILY = (
     '"Noto Sans CJK JP", "Noto Sans JP", "Hiragino Sans", "Yu Gothic", Meiryo, '
     '"Helvetica Neue", Arial, sans-serif'
 )
+
+# Charts are drawn on their own light card in every front end. A transparent background
+# let JupyterLab's dark theme through but left plotly's dark text on a dark page, and no
+# single text colour reaches 4.5:1 contrast on both white and JupyterLab's dark (#111).
+PAPER = "#ffffff"
+PLOT_BACKGROUND = "#f5f6f8"
+INK = "#2a3f5f"  # plotly_white's text colour: 10.8:1 on PAPER

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -59,32 +60,63 @@ def distance_outside(value: float, low: float, high: float) -> float:
     return 0.0
 
 
+@dataclass(frozen=True)
+class Limits:
+    """Each side's latest stated ranges and red lines as of a day, as plain tuples.
+
+    They depend on the positions and the day only, so a widget computes them once and
+    judges every slider move against them (:func:`judge`) without touching pandas.
+    """
+
+    # side -> [(issue, acceptable_low, acceptable_high)], in the positions' order
+    ranges: dict[str, list[tuple[str, float, float]]]
+    # side -> [(issue, red_line_at, stance, red_line_ja, red_line_en)]
+    lines: dict[str, list[tuple[str, float, float, str, str]]]
+
+
+def stated_limits(positions: pd.DataFrame, as_of: pd.Timestamp) -> Limits:
+    ranges = latest_stated(positions, as_of, "acceptable_low")
+    lines = latest_stated(positions, as_of, "red_line_at")
+    return Limits(
+        ranges={
+            side: list(_columns(ranges[ranges["side"] == side], RANGE_COLUMNS)) for side in SIDES
+        },
+        lines={side: list(_columns(lines[lines["side"] == side], LINE_COLUMNS)) for side in SIDES},
+    )
+
+
+RANGE_COLUMNS = ("issue", "acceptable_low", "acceptable_high")
+LINE_COLUMNS = ("issue", "red_line_at", "stance", "red_line_ja", "red_line_en")
+
+
+def _columns(rows: pd.DataFrame, columns: tuple[str, ...]) -> zip[tuple[Any, ...]]:
+    # .tolist() yields the same Python values iterrows() gave (floats, str), row by row.
+    return zip(*(rows[c].tolist() for c in columns), strict=True)
+
+
+def judge(limits: Limits, settlement: dict[str, float]) -> list[Verdict]:
+    """One verdict per side against precomputed :class:`Limits`."""
+    out = []
+    for side in SIDES:
+        crossings = []
+        for issue, at, stance, text_ja, text_en in limits.lines[side]:
+            value = settlement.get(issue)
+            if value is not None and crosses(value, at, stance):
+                crossings.append(Crossing(issue, float(at), text_ja, text_en))
+        distance = {
+            issue: distance_outside(settlement[issue], low, high)
+            for issue, low, high in limits.ranges[side]
+            if issue in settlement
+        }
+        out.append(Verdict(side, tuple(crossings), distance))
+    return out
+
+
 def verdicts(
     positions: pd.DataFrame, as_of: pd.Timestamp, settlement: dict[str, float]
 ) -> list[Verdict]:
     """One verdict per side, from each side's latest stated ranges and red lines."""
-    ranges = latest_stated(positions, as_of, "acceptable_low")
-    lines = latest_stated(positions, as_of, "red_line_at")
-    out = []
-    for side in SIDES:
-        crossings = []
-        for _, r in lines[lines["side"] == side].iterrows():
-            value = settlement.get(r["issue"])
-            if value is not None and crosses(value, r["red_line_at"], r["stance"]):
-                crossings.append(
-                    Crossing(
-                        r["issue"], float(r["red_line_at"]), r["red_line_ja"], r["red_line_en"]
-                    )
-                )
-        distance = {
-            r["issue"]: distance_outside(
-                settlement[r["issue"]], r["acceptable_low"], r["acceptable_high"]
-            )
-            for _, r in ranges[ranges["side"] == side].iterrows()
-            if r["issue"] in settlement
-        }
-        out.append(Verdict(side, tuple(crossings), distance))
-    return out
+    return judge(stated_limits(positions, as_of), settlement)
 
 
 def closest_scenario(scenarios: pd.DataFrame, settlement: dict[str, float]) -> tuple[str, float]:

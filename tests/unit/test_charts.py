@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -78,6 +79,12 @@ def test_trajectories_dropdown(mini_tables) -> None:
     buttons = fig.layout.updatemenus[0].buttons
     assert [b.label for b in buttons] == ["停戦"]
     assert list(fig.data[0].x)[-1] == pd.Timestamp("2025-03-31")  # carried to as_of
+    # What 0 and 10 mean sits under the plot and follows the picked issue, said once each.
+    issue = mini_tables["issues"].iloc[0]
+    ends = fig.layout.annotations[0].text
+    assert buttons[0].args[1] == {"annotations[0].text": ends}
+    assert ends.replace("<br>", "") == issue["min_label_ja"] + issue["max_label_ja"]
+    assert fig.layout.yaxis.title.text == "立場"
 
 
 def test_zone_of_agreement_gap_and_settlement(mini_tables) -> None:
@@ -172,3 +179,75 @@ def test_every_figure_builds_on_the_bundled_story(lang: str) -> None:
         assert made.layout.height <= 720, f"{fid} must fit a 1280x720 slide"
         # Only trace types in plotly.js's basic bundle, so exports can ship the small bundle.
         assert {t.type for t in made.data} <= {"scatter", "bar"}, fid
+
+
+def _luminance(colour: str) -> float:
+    """WCAG relative luminance of #rrggbb."""
+    rgb = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_contrast_helper_matches_wcag_reference_values() -> None:
+    assert _contrast("#000000", "#ffffff") == pytest.approx(21.0)
+    assert _contrast("#767676", "#ffffff") == pytest.approx(4.54, abs=0.01)
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_every_chart_draws_its_own_card_readable_in_light_and_dark_themes(lang: str) -> None:
+    """JupyterLab's dark theme is a dark page under a transparent chart: every chart paints
+    an opaque background and its text reaches WCAG AA contrast on it."""
+    story = load_story(DATA)
+    t = figures.build_tables(story)
+    as_of = pd.Timestamp(story.meta.as_of)
+    hex_colour = re.compile(r"#[0-9a-fA-F]{6}")
+    for fid, spec in figures.REGISTRY.items():
+        made = spec.build(t, as_of, lang)
+        if isinstance(made, str):
+            continue
+        layout = made.layout
+        for background in (layout.paper_bgcolor, layout.plot_bgcolor):
+            assert hex_colour.fullmatch(background or ""), f"{fid}: {background!r} not opaque"
+            assert _contrast(layout.font.color, background) >= 4.5, fid
+        texts = [a.font.color for a in layout.annotations if a.font and a.font.color]
+        for colour in texts:
+            assert _contrast(colour, layout.paper_bgcolor) >= 4.5, f"{fid}: {colour}"
+
+
+def _reference_citations(ids, sources: pd.DataFrame) -> str:
+    """citations() as it was before labels were cached: the sources table, row by row."""
+    from parley.charts.common import esc
+
+    by_id = sources.set_index("id")
+    parts = []
+    for sid in ids:
+        if sid in by_id.index:
+            row = by_id.loc[sid]
+            date = row["published"]
+            parts.append(f"{esc(row['publisher'])}" + (f" ({esc(date)})" if date else ""))
+        else:
+            parts.append(esc(sid))
+    return "; ".join(parts)
+
+
+def test_cached_source_labels_cite_as_the_sources_table_did() -> None:
+    from parley.charts.common import citations, source_labels
+
+    t = figures.build_tables(load_story(DATA))
+    sources = t["sources"]
+    labels = source_labels(sources)
+    assert set(labels) == set(sources["id"])
+    cited = [list(ids) for ids in t["events"]["sources"]] + [
+        [],
+        ["no-such-source", "<b>bad</b>"],
+        [*sources["id"][:3], "unknown"],
+    ]
+    for ids in cited:
+        expected = _reference_citations(ids, sources)
+        assert citations(ids, sources, labels) == expected
+        assert citations(ids, sources) == expected

@@ -118,3 +118,20 @@ def test_notebooks_named_in_reading_order() -> None:
     names = [p.name for p in NOTEBOOKS]
     assert names and names[0] == "01-overview.ipynb"
     assert all(n[:2].isdigit() and n[2] == "-" for n in names)
+
+
+def test_readme_launch_links_open_the_overview() -> None:
+    """The Binder badge opens 01-overview in JupyterLab, a second link in app mode, both on
+    the repository pyproject.toml names; the README says Binder is slow to start."""
+    import re
+    import tomllib
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    source = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["urls"]["Source"]
+    repo = source.removeprefix("https://github.com/")
+    launch = f"https://mybinder.org/v2/gh/{repo}/HEAD?urlpath="
+    badge = re.search(r"\[!\[Binder\]\([^)]+\)\]\(([^)]+)\)", readme)
+    assert badge and badge[1] == launch + "lab/tree/notebooks/01-overview.ipynb"
+    assert f"]({launch}voila/render/notebooks/01-overview.ipynb)" in readme
+    assert (ROOT / "notebooks" / "01-overview.ipynb").is_file()
+    assert "minute or two" in readme and "make export" in readme

@@ -47,3 +47,18 @@ def test_range_slider_and_language(mini_story) -> None:
     assert fig.layout.xaxis.rangeslider.visible is True
     assert fig.layout.title.text == "The 2025 negotiations, event by event"
     assert _fig(mini_story, "ja").layout.title.text == "2025年の交渉の歩み"
+
+
+def test_prepared_hover_matches_row_by_row_hover(mini_story) -> None:
+    """prepare() reads plain dicts and cached source labels; the text is as from iterrows."""
+    import pandas as pd
+
+    from parley.charts.common import source_labels
+    from parley.charts.timeline import hover_text, prepare
+
+    events, sources = frames.events(mini_story), frames.sources(mini_story)
+    for lang in ("ja", "en"):
+        expected = [hover_text(row, sources, lang) for _, row in events.iterrows()]
+        assert prepare(events, sources, lang)["hover"].tolist() == expected
+        kept = prepare(events, sources, lang, source_labels(sources))
+        pd.testing.assert_frame_equal(kept, prepare(events, sources, lang))

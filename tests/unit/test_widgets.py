@@ -3,13 +3,37 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
 import pytest
 
 from parley import figures, i18n
-from parley.explore import BadCode, Filter, filter_events, search_mask
-from parley.settlement import closest_scenario, crosses, distance_outside, verdicts
+from parley.explore import (
+    SEARCH_COLUMNS,
+    BadCode,
+    Filter,
+    filter_events,
+    filter_mask,
+    normalise,
+    search_haystack,
+    search_mask,
+)
+from parley.model import SIDES
+from parley.settlement import (
+    closest_scenario,
+    crosses,
+    distance_outside,
+    judge,
+    stated_limits,
+    verdicts,
+)
 from parley.widgets import Explorer, ScenarioBuilder
+
+DATA = Path(__file__).resolve().parents[2] / "data"
 
 
 @pytest.fixture
@@ -142,3 +166,154 @@ def test_verdicts_use_latest_stated_range(tables) -> None:
     }
     assert result["russia"].distance == {}  # Russia's range was stated on 18 March
     assert result["ukraine"].distance == {"ceasefire": 2.0}
+
+
+def test_nested_figures_carry_their_first_draw(mini_story, tables) -> None:
+    """A FigureWidget inside a box syncs its state only when told (Voilà draws from it)."""
+    explorer = Explorer(mini_story, tables, lang="en")
+    builder = ScenarioBuilder(mini_story, tables, lang="en")
+    for figure in (explorer.figure, builder.figure):
+        assert len(figure._widget_data) == len(figure.data) > 0
+        assert figure._widget_layout.get("title")
+
+
+def test_app_mode_reads_the_page_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PARLEY_LANG", "ja")
+    monkeypatch.setenv("QUERY_STRING", "lang=en")
+    monkeypatch.delenv("VOILA_REQUEST_URL", raising=False)
+    assert i18n._initial() == "ja", "a query string outside app mode is not ours"
+    monkeypatch.setenv("VOILA_REQUEST_URL", "http://127.0.0.1:8866/voila/render/01.ipynb")
+    assert i18n.in_app() and i18n._initial() == "en"
+    monkeypatch.setenv("QUERY_STRING", "lang=xx")
+    assert i18n._initial() == "ja"
+    monkeypatch.setenv("QUERY_STRING", "")
+    monkeypatch.setenv("PARLEY_LANG", "en")
+    assert i18n._initial() == "en"
+
+
+# --- the caches behind fast widget updates: same results as computing afresh -------------
+
+
+def _reference_haystack(events: pd.DataFrame) -> pd.Series:
+    """The haystack as search_mask rebuilt it on every keystroke before it was cached."""
+    cols = [c for c in SEARCH_COLUMNS if c in events.columns]
+    return events[cols].astype(str).agg(" ".join, axis=1).map(normalise)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "電話",
+        "国連 採決",
+        "RESOLUTION adopted",
+        "ＵＮ",
+        "ｐｈｏｎｅ",
+        "phone",
+        "talks",
+        "zzz",
+        "  ",
+    ],
+)
+def test_cached_haystack_finds_what_a_fresh_search_does(tables, query: str) -> None:
+    ev = tables["events"]
+    haystack = search_haystack(ev)
+    assert haystack.tolist() == _reference_haystack(ev).tolist()
+    assert search_mask(ev, query, haystack).equals(search_mask(ev, query))
+    flt = Filter(query=query)
+    assert filter_events(ev, flt, haystack).equals(filter_events(ev, flt))
+    assert filter_mask(ev, flt, haystack).equals(filter_mask(ev, flt))
+
+
+def test_cached_haystack_on_the_bundled_story() -> None:
+    from parley.load import load_story
+
+    ev = figures.build_tables(load_story(DATA))["events"]
+    haystack = search_haystack(ev)
+    assert haystack.tolist() == _reference_haystack(ev).tolist()
+    for query in ("トランプ", "ﾄﾗﾝﾌﾟ", "ＮＡＴＯ", "nato", "ceasefire", "停戦 ウクライナ"):
+        expected = _reference_haystack(ev).str.contains(normalise(query).split()[0], regex=False)
+        got = search_mask(ev, query, haystack)
+        assert got.equals(search_mask(ev, query))
+        assert not (got & ~expected).any()  # every hit contains the first word at least
+
+
+def _figure_json(fig: go.Figure) -> dict:
+    """The figure as the front end gets it, without plotly's random per-trace uid."""
+    data = json.loads(pio.to_json(fig))
+    for trace in data["data"]:
+        trace.pop("uid", None)
+    return data
+
+
+def test_explorer_refills_match_a_fresh_explorer_across_language_switches(
+    mini_story, tables
+) -> None:
+    ex = Explorer(mini_story, tables)
+    steps = [
+        {"kinds": ["vote"]},
+        {"kinds": [], "query": "phone"},
+        {"query": ""},
+        {"sides": ["us"]},
+        {"sides": ["us"], "query": "国連"},  # one side unchanged: its trace is kept
+        {"sides": [], "query": ""},
+    ]
+    for step in steps:
+        ex.set_filters(**step)
+        for lang in ("en", "ja"):  # the second visit to each language reuses its cache
+            i18n.set_lang(lang)
+            fresh = Explorer(mini_story, tables, lang=lang)
+            fresh.set_filters(**ex.filter.__dict__)
+            assert _figure_json(ex.figure) == _figure_json(fresh.figure)
+            assert ex.results.options == fresh.results.options
+            assert ex.count.value == fresh.count.value
+
+
+def test_builder_chart_kept_per_language_shows_the_current_settlement(mini_story, tables) -> None:
+    sb = ScenarioBuilder(mini_story, tables)
+    sb.set_settlement({"ceasefire": 2})
+    i18n.set_lang("en")
+    sb.set_settlement({"ceasefire": 7})
+    i18n.set_lang("ja")  # the Japanese chart was built at 2: the diamond must say 7
+    fresh = ScenarioBuilder(mini_story, tables)
+    fresh.set_settlement({"ceasefire": 7})
+    assert _figure_json(sb.figure) == _figure_json(fresh.figure)
+    assert sb.verdict.value == fresh.verdict.value
+
+
+def _reference_verdicts(positions, as_of, settlement) -> list:
+    """verdicts() as it was before the limits were precomputed: row by row."""
+    from parley.charts.positions import latest_stated
+    from parley.settlement import Crossing, Verdict
+
+    ranges = latest_stated(positions, as_of, "acceptable_low")
+    lines = latest_stated(positions, as_of, "red_line_at")
+    out = []
+    for side in SIDES:
+        crossings = [
+            Crossing(r["issue"], float(r["red_line_at"]), r["red_line_ja"], r["red_line_en"])
+            for _, r in lines[lines["side"] == side].iterrows()
+            if r["issue"] in settlement
+            and crosses(settlement[r["issue"]], r["red_line_at"], r["stance"])
+        ]
+        distance = {
+            r["issue"]: distance_outside(
+                settlement[r["issue"]], r["acceptable_low"], r["acceptable_high"]
+            )
+            for _, r in ranges[ranges["side"] == side].iterrows()
+            if r["issue"] in settlement
+        }
+        out.append(Verdict(side, tuple(crossings), distance))
+    return out
+
+
+def test_precomputed_limits_judge_as_the_row_by_row_verdicts() -> None:
+    from parley.load import load_story
+
+    story = load_story(DATA)
+    t = figures.build_tables(story)
+    as_of = pd.Timestamp(story.meta.as_of)
+    limits = stated_limits(t["positions"], as_of)
+    issues = list(t["issues"]["id"])
+    for k in range(21):
+        settlement = {i: ((k + n * 3) % 21) / 2 for n, i in enumerate(issues) if (k + n) % 4}
+        assert judge(limits, settlement) == _reference_verdicts(t["positions"], as_of, settlement)

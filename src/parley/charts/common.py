@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from functools import cache
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
-from ..palette import FONT_FAMILY
+from ..palette import FONT_FAMILY, INK, PAPER, PLOT_BACKGROUND
 
 
 def esc(text: object) -> str:
@@ -30,32 +32,75 @@ def wrap(text: str, width: int) -> str:
     return "<br>".join(lines)
 
 
-def citations(ids: Iterable[str], sources: pd.DataFrame) -> str:
-    """'Reuters (2025-02-12); Kremlin (2025-03-18)' for hover text, escaped."""
+def source_labels(sources: pd.DataFrame) -> dict[str, str]:
+    """Source id -> its escaped citation, 'Reuters (2025-02-12)'.
+
+    Build it once per sources table and pass it to :func:`citations`: indexing the table
+    per cited id cost ~5 ms an event, most of a 10,000-event timeline's build.
+    """
     by_id = sources.set_index("id") if "id" in sources.columns else sources
-    parts = []
-    for sid in ids:
-        if sid in by_id.index:
-            row = by_id.loc[sid]
-            date = row["published"]
-            parts.append(f"{esc(row['publisher'])}" + (f" ({esc(date)})" if date else ""))
-        else:
-            parts.append(esc(sid))
-    return "; ".join(parts)
+    return {
+        sid: f"{esc(publisher)}" + (f" ({esc(date)})" if date else "")
+        for sid, publisher, date in zip(
+            by_id.index, by_id["publisher"], by_id["published"], strict=True
+        )
+    }
+
+
+def citations(
+    ids: Iterable[str], sources: pd.DataFrame, labels: Mapping[str, str] | None = None
+) -> str:
+    """'Reuters (2025-02-12); Kremlin (2025-03-18)' for hover text, escaped.
+
+    ``labels`` is :func:`source_labels` of ``sources``, when the caller keeps one; an id
+    that is not a known source is shown as itself.
+    """
+    if labels is None:
+        labels = source_labels(sources)
+    return "; ".join(labels[sid] if sid in labels else esc(sid) for sid in ids)
+
+
+# What parley's charts use of plotly_white: cartesian axes, scatter and bar (the charts'
+# trace types are checked by the unit tests). The whole template also styles maps, 3-D,
+# polar and colour scales; copying it into every figure cost ~12 ms and ~4 kB of JSON each.
+TEMPLATE_LAYOUT = (
+    "autotypenumbers",
+    "colorway",
+    "font",
+    "hovermode",
+    "hoverlabel",
+    "paper_bgcolor",
+    "plot_bgcolor",
+    "xaxis",
+    "yaxis",
+    "shapedefaults",
+    "annotationdefaults",
+    "title",
+)
+TEMPLATE_TRACES = ("scatter", "bar")
+
+
+@cache
+def template() -> go.layout.Template:
+    """plotly_white cut to :data:`TEMPLATE_LAYOUT` and :data:`TEMPLATE_TRACES`."""
+    full = pio.templates["plotly_white"].to_plotly_json()
+    layout = {k: v for k, v in full["layout"].items() if k in TEMPLATE_LAYOUT}
+    data = {k: v for k, v in full["data"].items() if k in TEMPLATE_TRACES}
+    return go.layout.Template(layout=layout, data=data)
 
 
 def base_layout(fig: go.Figure, title: str, height: int = 520) -> go.Figure:
     fig.update_layout(
         title={"text": esc(title), "x": 0.01, "xanchor": "left"},
-        font={"family": FONT_FAMILY, "size": 13},
+        font={"family": FONT_FAMILY, "size": 13, "color": INK},
         height=height,
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
-        # Transparent so JupyterLab's dark theme shows through; gridlines stay mid-grey.
-        paper_bgcolor="rgba(0,0,0,0)",
-        plot_bgcolor="rgba(127,127,127,0.06)",
+        # An opaque light card: readable in JupyterLab's light and dark themes alike.
+        paper_bgcolor=PAPER,
+        plot_bgcolor=PLOT_BACKGROUND,
         hoverlabel={"font": {"family": FONT_FAMILY}, "align": "left"},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
-        template="plotly_white",
+        template=template(),
     )
     fig.update_xaxes(gridcolor="rgba(127,127,127,0.25)")
     fig.update_yaxes(gridcolor="rgba(127,127,127,0.25)")

@@ -148,7 +148,8 @@ def position_map(
                 "steps": steps,
                 "x": 0.08,
                 "len": 0.9,
-                "y": -0.02,
+                # Below the stance axis's title, so "as of" never runs into it.
+                "y": -0.16,
                 "currentvalue": {"prefix": f"{label('as_of', lang)}: "},
             }
         ],
@@ -157,7 +158,7 @@ def position_map(
                 "type": "buttons",
                 "showactive": False,
                 "x": 0.0,
-                "y": -0.02,
+                "y": -0.16,
                 "xanchor": "left",
                 "yanchor": "top",
                 "buttons": [
@@ -184,7 +185,7 @@ def position_map(
         range=None,
         zeroline=False,
     )
-    fig.update_layout(margin={"b": 110})
+    fig.update_layout(margin={"b": 150})
     return fig
 
 
@@ -242,32 +243,54 @@ def trajectories(
             {
                 "label": esc(row[f"title_{lang}"]),
                 "method": "update",
-                "args": [{"visible": visible}, {"yaxis.title.text": _scale_title(row, lang)}],
+                "args": [{"visible": visible}, {"annotations[0].text": _scale_ends(row, lang)}],
             }
         )
-    base_layout(fig, label("trajectories_title", lang))
+    base_layout(fig, label("trajectories_title", lang), height=600)
     first = issues.iloc[0] if len(issues) else None
     fig.update_layout(
+        # The issue picker sits on its own row between the title and the plot, the legend
+        # at the right of that row; what 0 and 10 mean goes under the plot (too long for
+        # an axis title).
+        margin={"t": 110, "b": 150},
+        legend={"y": 1.02, "yanchor": "bottom"},
         updatemenus=[
             {
                 "buttons": buttons,
                 "x": 0.0,
                 "xanchor": "left",
-                "y": 1.12,
-                "yanchor": "top",
+                "y": 1.02,
+                "yanchor": "bottom",
                 "active": 0,
             }
-        ]
+        ],
+        annotations=[
+            {
+                "text": _scale_ends(first, lang) if first is not None else "",
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0.0,
+                "y": -0.1,
+                "xanchor": "left",
+                "yanchor": "top",
+                "align": "left",
+                "showarrow": False,
+                "font": {"size": 12},
+            }
+        ],
     )
-    fig.update_yaxes(
-        range=[-0.5, 10.5], title=_scale_title(first, lang) if first is not None else None
-    )
+    fig.update_yaxes(range=[-0.5, 10.5], title=label("stance", lang), tickvals=[0, 5, 10])
     fig.update_xaxes(type="date", **date_ticks(lang))
     return fig
 
 
-def _scale_title(row: pd.Series, lang: str) -> str:
-    return f"0 = {esc(row[f'min_label_{lang}'])}<br>10 = {esc(row[f'max_label_{lang}'])}"
+SCALE_LINE = {"ja": 70, "en": 140}  # characters per line of the scale's ends under the plot
+
+
+def _scale_ends(row: pd.Series, lang: str) -> str:
+    """What 0 and 10 mean on the issue's scale (the labels carry their "0 =" themselves)."""
+    width = SCALE_LINE.get(lang, 140)
+    return "<br>".join(wrap(esc(row[f"{end}_label_{lang}"]), width) for end in ("min", "max"))
 
 
 def latest_stated(positions: pd.DataFrame, day: pd.Timestamp, column: str) -> pd.DataFrame:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import pandas as pd
 import plotly.graph_objects as go
 
 from ..i18n import label, resolve
 from ..palette import SIDE_COLOURS, SIDE_ORDER
-from .common import base_layout, citations, date_ticks, esc, wrap
+from .common import base_layout, citations, date_ticks, esc, source_labels, wrap
 from .scale import thin
 
 LANES: dict[str, str] = {
@@ -36,7 +39,26 @@ LANE_ORDER: tuple[str, ...] = (
 SYMBOLS = {"verified": "circle", "unverified": "circle-open", "disputed": "diamond-open"}
 
 
-def hover_text(row: pd.Series, sources: pd.DataFrame, lang: str) -> str:
+# The columns hover_text() reads, for the event's language.
+HOVER_COLUMNS: tuple[str, ...] = (
+    "date",
+    "end_date",
+    "title_{lang}",
+    "summary_{lang}",
+    "verification",
+    "accounts",
+    "framing_note_{lang}",
+    "sources",
+)
+
+
+def hover_text(
+    row: Mapping[str, Any],
+    sources: pd.DataFrame,
+    lang: str,
+    labels: Mapping[str, str] | None = None,
+) -> str:
+    """One event's hover box (``labels``: :func:`~parley.charts.common.source_labels`)."""
     date = row["date"].strftime("%Y-%m-%d")
     if pd.notna(row["end_date"]):
         date += " – " + row["end_date"].strftime("%Y-%m-%d")
@@ -56,19 +78,33 @@ def hover_text(row: pd.Series, sources: pd.DataFrame, lang: str) -> str:
         )
     lines.append(
         f"{label('sources', lang)}: "
-        + wrap(citations(row["sources"], sources), 60 if lang == "en" else 40)
+        + wrap(citations(row["sources"], sources, labels), 60 if lang == "en" else 40)
     )
     return "<br>".join(lines)
 
 
-def prepare(events: pd.DataFrame, sources: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Per-event marker attributes and hover text; computed once, then filtered cheaply."""
+def prepare(
+    events: pd.DataFrame,
+    sources: pd.DataFrame,
+    lang: str,
+    labels: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """Per-event marker attributes and hover text; computed once, then filtered cheaply.
+
+    ``labels`` is :func:`~parley.charts.common.source_labels` of ``sources``, when the
+    caller keeps one (a widget preparing both languages).
+    """
     lane_names = {lane: label(f"lane_{lane}", lang) for lane in LANE_ORDER}
     lane = events["kind"].map(LANES).fillna("other")
+    if labels is None:
+        labels = source_labels(sources)  # once, not per cited source
+    # Plain dicts of the columns hover_text() reads rather than iterrows(): the same
+    # values without building a Series per event (~1 s at 10,000 events).
+    rows = events[[c.format(lang=lang) for c in HOVER_COLUMNS]].to_dict("records")
     return events.assign(
         lane=lane,
         lane_label=lane.map(lane_names),
-        hover=[hover_text(row, sources, lang) for _, row in events.iterrows()],
+        hover=[hover_text(row, sources, lang, labels) for row in rows],
         marker_size=events["importance"] * 6 + 6,
         marker_symbol=events["verification"].map(SYMBOLS),
     )

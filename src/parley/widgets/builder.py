@@ -17,8 +17,9 @@ from ..charts.positions import zone_of_agreement
 from ..figures import Tables
 from ..model import SIDES, Story
 from ..palette import SIDE_COLOURS
-from ..settlement import Verdict, closest_scenario, scenario_outcomes, verdicts
+from ..settlement import Verdict, closest_scenario, judge, scenario_outcomes, stated_limits
 from ..views import e
+from .embed import embed
 
 CUSTOM = ""
 
@@ -30,6 +31,9 @@ class ScenarioBuilder:
         self.lang = i18n.resolve(lang)
         self.as_of = pd.Timestamp(story.meta.as_of)
         self._hold = False
+        # Ranges and red lines depend on the positions and as_of only: once, not per move.
+        self._limits = stated_limits(tables["positions"], self.as_of)
+        self._charts: dict[str, go.Figure] = {}  # per language, see _draw_chart
         self.sliders = {
             issue.id: w.FloatSlider(
                 min=issue.scale.min,
@@ -50,7 +54,9 @@ class ScenarioBuilder:
             slider.observe(self._on_slider, names="value")
         self.preset.observe(self._on_preset, names="value")
         self._relabel(self.lang)
-        self.widget = w.VBox([self.preset, *self.sliders.values(), self.verdict, self.figure])
+        self.widget = w.VBox(
+            [self.preset, *self.sliders.values(), self.verdict, embed(self.figure)]
+        )
         i18n.on_change(self.relabel)
 
     @property
@@ -59,6 +65,10 @@ class ScenarioBuilder:
 
     def relabel(self, lang: str) -> None:
         self._relabel(lang)
+
+    def warm(self, lang: str) -> None:
+        """Build ``lang``'s zone chart now, so a later switch to it only swaps figures."""
+        self._chart(i18n.resolve(lang))
 
     def _relabel(self, lang: str) -> None:
         self.lang = i18n.resolve(lang)
@@ -122,21 +132,31 @@ class ScenarioBuilder:
         self.update()
 
     def _draw_chart(self) -> None:
-        fig = zone_of_agreement(
-            self.tables["positions"],
-            self.tables["issues"],
-            self.as_of,
-            self.lang,
-            settlement=self.settlement,
-        )
+        """Show the zone chart in the current language, built once per language.
+
+        Only its settlement diamonds depend on the sliders, and :meth:`update` (always run
+        after this) moves them to the current settlement, so a kept figure draws the same.
+        """
+        fig = self._chart(self.lang)
         with self.figure.batch_update():
             self.figure.data = ()
             self.figure.add_traces(list(fig.data))
             self.figure.layout = fig.layout
 
+    def _chart(self, lang: str) -> go.Figure:
+        if lang not in self._charts:
+            self._charts[lang] = zone_of_agreement(
+                self.tables["positions"],
+                self.tables["issues"],
+                self.as_of,
+                lang,
+                settlement=self.settlement,
+            )
+        return self._charts[lang]
+
     def update(self) -> list[Verdict]:
         settlement = self.settlement
-        result = verdicts(self.tables["positions"], self.as_of, settlement)
+        result = judge(self._limits, settlement)
         self.verdict.value = self._verdict_html(result, settlement)
         rows = {issue: k for k, issue in enumerate(self.tables["issues"]["id"])}
         marker = self.figure.data[-1] if self.figure.data else None

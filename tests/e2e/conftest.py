@@ -1,0 +1,104 @@
+"""End to end: JupyterLab and Voilà on loopback driven by Debian chromium, the PDF handouts,
+and Binder's install reproduced in a fresh virtual environment (helpers: e2e_support.py)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from e2e_support import (
+    BIN,
+    COPY_IGNORE,
+    ROOT,
+    TIMINGS,
+    Server,
+    free_port,
+    serve,
+    server_env,
+)
+
+from parley.pdf import CHROMIUM_ARGS, chromium_path
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    executable = chromium_path()
+    if executable is None:
+        pytest.fail("chromium is missing: run `make system-deps`")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium: Any) -> Iterator[Any]:
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """JupyterLab on loopback over a copy of notebooks/ and data/, so that running the
+    notebooks (and autosave) never touches the committed files."""
+    tmp = tmp_path_factory.mktemp("lab")
+    root = tmp / "root"
+    for name in ("notebooks", "data"):
+        shutil.copytree(ROOT / name, root / name, ignore=COPY_IGNORE)
+    # No "Jupyter news?" toast over the notebook, no requests for it.
+    notification = tmp / "settings" / "@jupyterlab" / "apputils-extension"
+    notification.mkdir(parents=True)
+    (notification / "notification.jupyterlab-settings").write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False})
+    )
+    port = free_port()
+    token = "parley-e2e"
+    cmd = [
+        str(BIN / "jupyter"),
+        "lab",
+        "--no-browser",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        "--ServerApp.allow_root=True",  # containers and CI run as root
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}",
+    ]
+    with serve(
+        cmd,
+        ready_path=f"/api/status?token={token}",
+        port=port,
+        env=server_env(tmp),
+        cwd=root,
+        log=tmp / "lab.log",
+    ) as server:
+        yield Server(server.url, server.log, token)
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """`make app` itself, on a free port (Voilà over notebooks/, loopback only)."""
+    tmp = tmp_path_factory.mktemp("app")
+    port = free_port()
+    with serve(
+        ["make", "-s", "app", f"APP_PORT={port}", "PARLEY_LANG=ja"],
+        ready_path="/",
+        port=port,
+        env=server_env(tmp),
+        cwd=ROOT,
+        log=tmp / "app.log",
+    ) as server:
+        yield server
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if TIMINGS:
+        terminalreporter.section("end-to-end timings")
+        for name, value in TIMINGS.items():
+            terminalreporter.write_line(f"{name}: {value}")

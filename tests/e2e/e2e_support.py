@@ -1,0 +1,130 @@
+"""What the end-to-end tests share: paths, the timings they report, and servers.
+
+A server runs as a subprocess in its own session. :func:`serve` waits until it answers
+(polling its URL, never a fixed sleep) and at the end stops it with SIGTERM, then kills what
+it started (kernels run in sessions of their own) by process id.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+NOTEBOOKS = ROOT / "notebooks"
+START_TIMEOUT = 180.0  # seconds for a server to answer (it is slow on a busy 2-core box)
+TIMINGS: dict[str, str] = {}  # printed at the end of the run (the note reports them)
+COPY_IGNORE = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (Linux /proc), children first found first."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found: list[int] = []
+    todo = [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    spawned = _descendants(proc.pid)
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)  # the server's own group: make, voila, lab
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+    for pid in spawned:  # kernels left behind (they run in sessions of their own)
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+def _tail(log: Path, chars: int = 3000) -> str:
+    return log.read_text(encoding="utf-8", errors="replace")[-chars:] if log.exists() else ""
+
+
+def wait_until_answering(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"server exited with {proc.returncode}:\n{_tail(log)}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.25)  # poll interval while the port opens
+    pytest.fail(f"{url} did not answer within {START_TIMEOUT:.0f} s:\n{_tail(log)}")
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str  # http://127.0.0.1:PORT (no trailing slash)
+    log: Path
+    token: str = ""
+
+
+@contextmanager
+def serve(
+    cmd: list[str], *, ready_path: str, port: int, env: dict[str, str], cwd: Path, log: Path
+) -> Iterator[Server]:
+    url = f"http://127.0.0.1:{port}"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        wait_until_answering(url + ready_path, proc, log)
+        yield Server(url, log)
+    finally:
+        _stop(proc)
+
+
+def server_env(tmp: Path) -> dict[str, str]:
+    """The environment a reader's server gets, with Jupyter's per-user state kept in tmp (and
+    no make state when `make test` runs the tests)."""
+    drop = ("JUPYTER", "PARLEY_", "PLOTLY_", "VOILA_", "MAKEFLAGS", "MAKELEVEL", "MFLAGS")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(drop)}
+    env.update(
+        PARLEY_LANG="ja",
+        JUPYTER_CONFIG_DIR=str(tmp / "config"),
+        JUPYTER_DATA_DIR=str(tmp / "data"),
+        JUPYTER_RUNTIME_DIR=str(tmp / "runtime"),
+        JUPYTERLAB_SETTINGS_DIR=str(tmp / "settings"),
+        JUPYTERLAB_WORKSPACES_DIR=str(tmp / "workspaces"),
+        PYDEVD_DISABLE_FILE_VALIDATION="1",
+    )
+    return env

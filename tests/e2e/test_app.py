@@ -1,0 +1,95 @@
+"""App mode (`make app`: Voilà on loopback): a progress message while the kernel starts and
+the cells run, no code on the page, and live widgets that change what is shown."""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any
+
+import pytest
+from e2e_support import TIMINGS, Server
+
+from parley import i18n
+
+pytestmark = pytest.mark.browser
+
+LOAD_TIMEOUT_MS = 240_000
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+# What only a page that shows code would contain: the cells' sources and input areas.
+CODE_MARKERS = ("from parley import nb", "nb.language_switch()", "nb.figure(")
+
+
+def open_app(page: Any, url: str) -> float:
+    """Open a notebook in app mode; wait until its cells and widgets are shown. Returns the
+    seconds until the rendered cells appeared, having checked the progress message."""
+    started = time.perf_counter()
+    page.goto(url, wait_until="commit")
+    message = page.locator("#loading_text")
+    message.wait_for(timeout=LOAD_TIMEOUT_MS)
+    text = message.text_content() or ""
+    assert "Python" in text and CJK.search(text), f"first-load message: {text!r}"
+    assert page.locator("#parley-progress").count() == 1
+    page.locator("#rendered_cells").wait_for(state="visible", timeout=LOAD_TIMEOUT_MS)
+    shown = time.perf_counter() - started
+    page.locator(".jupyter-widgets").first.wait_for(timeout=LOAD_TIMEOUT_MS)
+    assert page.locator("text=Error displaying widget").count() == 0
+    return shown
+
+
+def assert_no_code(page: Any) -> None:
+    html = page.content()
+    assert not [marker for marker in CODE_MARKERS if marker in html]
+    code = ".jp-CodeCell .jp-InputArea, .jp-InputArea-editor, .jp-InputPrompt, .cm-editor"
+    assert page.locator(code).count() == 0  # (markdown cells keep their input area)
+
+
+def test_overview_first_load_no_code_language_switch(app: Server, page: Any) -> None:
+    from playwright.sync_api import expect
+
+    started = time.perf_counter()
+    shown = open_app(page, f"{app.url}/voila/render/01-overview.ipynb")
+    TIMINGS["app: first load of 01-overview (cells shown / widgets live)"] = (
+        f"{shown:.1f} s / {time.perf_counter() - started:.1f} s"
+    )
+    assert_no_code(page)
+    title = page.locator(".js-plotly-plot .gtitle").first
+    expect(title).to_have_text(i18n.label("timeline_title", "ja"))
+
+    # The language control (a widget) switches every text and chart.
+    english = page.get_by_role("button", name="English", exact=True).or_(
+        page.get_by_role("link", name="English", exact=True)
+    )
+    english.click()
+    expect(title).to_have_text(i18n.label("timeline_title", "en"), timeout=LOAD_TIMEOUT_MS)
+    assert_no_code(page)
+
+
+def test_explorer_search_redraws_its_chart(app: Server, page: Any) -> None:
+    from playwright.sync_api import expect
+
+    open_app(page, f"{app.url}/voila/render/02-timeline.ipynb")
+    assert_no_code(page)
+    search = page.get_by_placeholder(i18n.label("explorer_query_hint", "ja"))
+    explorer = page.locator(".jupyter-widgets", has=search).first
+    points = explorer.locator(".js-plotly-plot .scatterlayer .point")
+    expect(points.first).to_be_visible(timeout=LOAD_TIMEOUT_MS)
+    before = points.count()
+    # "{total}件中{n}件": how many events the filters keep
+    label = re.escape(i18n.label("explorer_count", "ja"))
+    shown = label.replace(r"\{total\}", r"(?P<total>\d+)").replace(r"\{n\}", r"(?P<n>\d+)")
+    # (Playwright matches in the browser, and JavaScript has no (?P<name>...) groups.)
+    count = explorer.get_by_text(re.compile(re.sub(r"\?P<\w+>", "", shown)))
+    match = re.search(shown, count.text_content() or "")
+    assert match and match["n"] == match["total"], "every event is shown at first"
+
+    search.fill("アラスカ")  # the Alaska summit and what led to it
+    expect(count).not_to_have_text(match.group(0), timeout=60_000)
+    after = re.search(shown, count.text_content() or "")
+    assert after and 0 < int(after["n"]) < int(after["total"])
+    page.wait_for_function(
+        "([el, n]) => el.querySelectorAll('.js-plotly-plot .scatterlayer .point').length < n",
+        arg=[explorer.element_handle(), before],
+        timeout=60_000,
+    )
+    assert points.count() > 0

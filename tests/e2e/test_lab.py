@@ -1,0 +1,60 @@
+"""Live JupyterLab on loopback: open the overview, run every cell, switch the language, and
+the figure follows (the kernel re-renders every output in place)."""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any
+
+import pytest
+from e2e_support import TIMINGS, Server
+
+from parley import i18n
+
+pytestmark = pytest.mark.browser
+
+TIMEOUT_MS = 240_000
+PROMPTS = (
+    "[...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')]"
+    ".map(p => p.textContent)"
+)
+QUEUED = f"() => {PROMPTS}.some(t => t.includes('*'))"
+DONE = f"() => {PROMPTS}.length > 0 && !{PROMPTS}.some(t => t.includes('*'))"
+
+
+def wait_kernel_idle(page: Any) -> None:
+    """The status bar's kernel status (the toolbar's indicator reads "idle" while the kernel
+    is still initialising)."""
+    page.locator("#jp-main-statusbar").get_by_text(re.compile(r"\|\s*Idle$")).wait_for(
+        timeout=TIMEOUT_MS
+    )
+
+
+def test_run_all_then_switch_language_updates_the_figure(lab: Server, page: Any) -> None:
+    from playwright.sync_api import expect
+
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # The path Binder's badge opens (urlpath=lab/tree/notebooks/01-overview.ipynb).
+    page.goto(f"{lab.url}/lab/tree/notebooks/01-overview.ipynb?token={lab.token}")
+    wait_kernel_idle(page)
+
+    started = time.perf_counter()
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+    page.wait_for_function(QUEUED, timeout=30_000)  # every cell queued: [*]
+    page.wait_for_function(DONE, timeout=TIMEOUT_MS, polling=250)
+    wait_kernel_idle(page)
+    TIMINGS["JupyterLab: Run All Cells of 01-overview"] = f"{time.perf_counter() - started:.1f} s"
+
+    prompts = page.evaluate(PROMPTS)
+    numbers = [int(m.group(1)) for p in prompts if (m := re.fullmatch(r"\[(\d+)\]:", p.strip()))]
+    assert len(numbers) == len(prompts) and numbers == sorted(numbers), prompts
+    assert page.locator(".jp-OutputArea-output[data-mime-type*='stderr']").count() == 0
+
+    title = page.locator(".jp-Notebook .js-plotly-plot .gtitle").first
+    expect(title).to_have_text(i18n.label("timeline_title", "ja"))
+    page.get_by_role("button", name="English", exact=True).click()
+    expect(title).to_have_text(i18n.label("timeline_title", "en"), timeout=30_000)
+    assert errors == []
