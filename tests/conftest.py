@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,3 +25,20 @@ def mini_story():
     from parley.load import load_story
 
     return load_story(MINI)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """One headless Debian chromium for every browser test of the session: Playwright's sync
+    API allows a single driver per thread, so tests/browser and tests/e2e share this one."""
+    from playwright.sync_api import sync_playwright
+
+    from parley.pdf import CHROMIUM_ARGS, chromium_path
+
+    executable = chromium_path()
+    if executable is None:
+        pytest.fail("chromium is missing: run `make system-deps`")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

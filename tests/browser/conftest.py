@@ -17,8 +17,6 @@ from typing import Any
 import pytest
 import yaml
 from offline import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     LANGS,
     NOTEBOOKS,
     SLIDE,
@@ -88,15 +86,9 @@ def hostile_exports(hostile_data: Path, tmp_path_factory: pytest.TempPathFactory
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).is_file():
-        pytest.fail(f"{CHROMIUM} is missing: run `make system-deps`")
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
+def browser(chromium: Any) -> Any:
+    """The session's chromium (tests/conftest.py)."""
+    return chromium
 
 
 Opener = Callable[..., Visit]

@@ -20,21 +20,6 @@ from e2e_support import (
     server_env,
 )
 
-from parley.pdf import CHROMIUM_ARGS, chromium_path
-
-
-@pytest.fixture(scope="session")
-def chromium() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    executable = chromium_path()
-    if executable is None:
-        pytest.fail("chromium is missing: run `make system-deps`")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
 
 @pytest.fixture
 def page(chromium: Any) -> Iterator[Any]:
