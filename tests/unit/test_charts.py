@@ -249,5 +249,4 @@ def test_cached_source_labels_cite_as_the_sources_table_did() -> None:
     ]
     for ids in cited:
         expected = _reference_citations(ids, sources)
-        assert citations(ids, sources, labels) == expected
-        assert citations(ids, sources) == expected
+        assert citations(ids, labels) == expected

@@ -47,16 +47,12 @@ def source_labels(sources: pd.DataFrame) -> dict[str, str]:
     }
 
 
-def citations(
-    ids: Iterable[str], sources: pd.DataFrame, labels: Mapping[str, str] | None = None
-) -> str:
+def citations(ids: Iterable[str], labels: Mapping[str, str]) -> str:
     """'Reuters (2025-02-12); Kremlin (2025-03-18)' for hover text, escaped.
 
-    ``labels`` is :func:`source_labels` of ``sources``, when the caller keeps one; an id
+    ``labels`` is :func:`source_labels` of the sources table, built once per figure; an id
     that is not a known source is shown as itself.
     """
-    if labels is None:
-        labels = source_labels(sources)
     return "; ".join(labels[sid] if sid in labels else esc(sid) for sid in ids)
 
 

@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 
 from ..i18n import label, resolve
 from ..palette import SIDE_COLOURS
-from .common import base_layout, citations, date_ticks, esc, wrap
+from .common import base_layout, citations, date_ticks, esc, source_labels, wrap
 
 STATUS_SYMBOLS = {
     "floated": "circle-open",
@@ -24,6 +24,7 @@ def economy(
 ) -> go.Figure:
     """One line per offer from its first to its latest status; markers show each status."""
     lang = resolve(lang)
+    labels = source_labels(sources)
     groups = dict(zip(actors["id"], actors["group"], strict=True))
     names = dict(zip(actors["id"], actors[f"name_{lang}"], strict=True))
     fig = go.Figure()
@@ -45,7 +46,7 @@ def economy(
                 if r[f"note_{lang}"]
                 else ""
             )
-            + f"<br>{label('sources', lang)}: {wrap(citations(r['sources'], sources), 60)}"
+            + f"<br>{label('sources', lang)}: {wrap(citations(r['sources'], labels), 60)}"
             for _, r in steps.iterrows()
         ]
         fig.add_trace(

@@ -9,13 +9,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 import plotly.graph_objects as go
 
 from ..i18n import label, resolve
 from ..model import SIDES
 from ..palette import SIDE_COLOURS
-from .common import base_layout, citations, date_ticks, esc, wrap
+from .common import base_layout, citations, date_ticks, esc, source_labels, wrap
 
 
 def latest_by_side(positions: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
@@ -48,7 +50,7 @@ def _issue_labels(issues: pd.DataFrame, lang: str) -> dict[str, str]:
 
 
 def _position_hover(
-    row: pd.Series, actors: dict[str, str], sources: pd.DataFrame, lang: str
+    row: pd.Series, actors: dict[str, str], labels: Mapping[str, str], lang: str
 ) -> str:
     width = 48 if lang == "en" else 28
     lines = [
@@ -67,8 +69,21 @@ def _position_hover(
         )
     if row["verification"] != "verified":
         lines.append(f"⚠ {label(row['verification'], lang)}")
-    lines.append(f"{label('sources', lang)}: " + wrap(citations(row["sources"], sources), 60))
+    lines.append(f"{label('sources', lang)}: " + wrap(citations(row["sources"], labels), 60))
     return "<br>".join(lines)
+
+
+def position_hovers(
+    positions: pd.DataFrame, actors: dict[str, str], sources: pd.DataFrame, lang: str
+) -> pd.Series:
+    """Every position's hover text, by the positions' index: built once per figure, since
+    the position map shows the same position in many monthly frames."""
+    labels = source_labels(sources)
+    return pd.Series(
+        [_position_hover(r, actors, labels, lang) for _, r in positions.iterrows()],
+        index=positions.index,
+        dtype=object,
+    )
 
 
 # Sides sit on slightly different rows within an issue, so equal stances never hide each other.
@@ -76,11 +91,7 @@ SIDE_OFFSET = {side: (k - (len(SIDES) - 1) / 2) * 0.14 for k, side in enumerate(
 
 
 def _side_traces(
-    snapshot: pd.DataFrame,
-    rows: dict[str, int],
-    actors: dict[str, str],
-    sources: pd.DataFrame,
-    lang: str,
+    snapshot: pd.DataFrame, rows: dict[str, int], hovers: pd.Series, lang: str
 ) -> list[go.Scatter]:
     traces = []
     for side in SIDES:
@@ -96,7 +107,7 @@ def _side_traces(
                     "size": 15,
                     "line": {"width": 1, "color": "white"},
                 },
-                hovertext=[_position_hover(r, actors, sources, lang) for _, r in part.iterrows()],
+                hovertext=hovers.loc[part.index].tolist(),
                 hovertemplate="%{hovertext}<extra></extra>",
             )
         )
@@ -118,10 +129,11 @@ def position_map(
     actor_names = dict(zip(actors["id"], actors[f"name_{lang}"], strict=True))
     dates = frame_dates(positions, as_of, start)
     rows = {issue: k for k, issue in enumerate(names)}  # first issue on top (y reversed)
+    hovers = position_hovers(positions, actor_names, sources, lang)
     frames = [
         go.Frame(
             name=f"{d:%Y-%m-%d}",
-            data=_side_traces(latest_by_side(positions, d), rows, actor_names, sources, lang),
+            data=_side_traces(latest_by_side(positions, d), rows, hovers, lang),
         )
         for d in dates
     ]
@@ -200,6 +212,7 @@ def trajectories(
     """Step lines of each side's stance over time; a dropdown picks the issue."""
     lang = resolve(lang)
     actor_names = dict(zip(actors["id"], actors[f"name_{lang}"], strict=True))
+    hovers = position_hovers(positions, actor_names, sources, lang)
     fig = go.Figure()
     issue_ids = list(issues["id"])
     per_issue: list[int] = []
@@ -213,7 +226,7 @@ def trajectories(
             # Carry the last stance to as_of so a line shows how long a stance held.
             xs = [*part["as_of"], as_of]
             ys = [*part["stance"], part["stance"].iloc[-1]]
-            hover = [_position_hover(r, actor_names, sources, lang) for _, r in part.iterrows()]
+            hover = hovers.loc[part.index].tolist()
             fig.add_trace(
                 go.Scatter(
                     x=xs,

@@ -59,6 +59,8 @@ def hover_text(
     labels: Mapping[str, str] | None = None,
 ) -> str:
     """One event's hover box (``labels``: :func:`~parley.charts.common.source_labels`)."""
+    if labels is None:
+        labels = source_labels(sources)
     date = row["date"].strftime("%Y-%m-%d")
     if pd.notna(row["end_date"]):
         date += " – " + row["end_date"].strftime("%Y-%m-%d")
@@ -78,7 +80,7 @@ def hover_text(
         )
     lines.append(
         f"{label('sources', lang)}: "
-        + wrap(citations(row["sources"], sources, labels), 60 if lang == "en" else 40)
+        + wrap(citations(row["sources"], labels), 60 if lang == "en" else 40)
     )
     return "<br>".join(lines)
 

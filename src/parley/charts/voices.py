@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..i18n import label, resolve
-from .common import base_layout, citations, date_ticks, esc, wrap
+from .common import base_layout, citations, date_ticks, esc, source_labels, wrap
 
 KIND_COLOURS = {
     "analysis": "#0072B2",
@@ -34,7 +34,7 @@ def voice_dates(voices: pd.DataFrame, events: pd.DataFrame) -> pd.Series:
 
 
 def _voice_hover(
-    r: pd.Series, kind: str, titles: dict[str, str], sources: pd.DataFrame, lang: str
+    r: pd.Series, kind: str, titles: dict[str, str], labels: dict[str, str], lang: str
 ) -> str:
     width = 48 if lang == "en" else 28
     lines = [
@@ -44,7 +44,7 @@ def _voice_hover(
     answered = [titles[e] for e in r["responds_to"] if e in titles]
     if answered:
         lines.append("↳ " + wrap(esc("; ".join(answered)), width))
-    lines.append(f"{label('sources', lang)}: {wrap(citations(r['sources'], sources), 60)}")
+    lines.append(f"{label('sources', lang)}: {wrap(citations(r['sources'], labels), 60)}")
     return "<br>".join(lines)
 
 
@@ -52,6 +52,7 @@ def voices(
     voices: pd.DataFrame, events: pd.DataFrame, sources: pd.DataFrame, lang: str | None = None
 ) -> go.Figure:
     lang = resolve(lang)
+    labels = source_labels(sources)
     df = voices.assign(when=voice_dates(voices, events)).dropna(subset=["when"])
     titles = dict(zip(events["id"], events[f"title_{lang}"], strict=True))
     dates = dict(zip(events["id"], events["date"], strict=True))
@@ -94,7 +95,7 @@ def voices(
                 line={"color": KIND_COLOURS[kind], "width": 0.7},
             )
         )
-        hover = [_voice_hover(r, kind, titles, sources, lang) for _, r in part.iterrows()]
+        hover = [_voice_hover(r, kind, titles, labels, lang) for _, r in part.iterrows()]
         fig.add_trace(
             go.Scatter(
                 x=part["when"],

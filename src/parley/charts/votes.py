@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..i18n import label, resolve
-from .common import base_layout, citations, esc, wrap
+from .common import base_layout, citations, esc, source_labels, wrap
 
 # Neutral, colour-blind-safe shades: vote choices are not sides, so no side colours here.
 CHOICE_COLOURS = {"yes": "#56B4E9", "no": "#CC79A7", "abstain": "#BBBBBB", "absent": "#EEEEEE"}
@@ -22,13 +22,14 @@ def resolution_label(row: pd.Series, lang: str) -> str:
 def un_votes(votes: pd.DataFrame, sources: pd.DataFrame, lang: str | None = None) -> go.Figure:
     lang = resolve(lang)
     df = votes.sort_values(["date", "body", "resolution"], kind="stable")
+    labels = source_labels(sources)
     ys = [resolution_label(r, lang) for _, r in df.iterrows()]
     fig = go.Figure()
     for choice in ("yes", "no", "abstain", "absent"):
         counts = df[choice].fillna(0).astype(int).tolist()
         hover = [
             f"<b>{esc(r[f'title_{lang}'])}</b><br>{label(CHOICE_LABELS[choice], lang)}: {n}"
-            f"<br>{label('sources', lang)}: {wrap(citations(r['sources'], sources), 60)}"
+            f"<br>{label('sources', lang)}: {wrap(citations(r['sources'], labels), 60)}"
             for n, (_, r) in zip(counts, df.iterrows(), strict=True)
         ]
         fig.add_trace(

@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .. import i18n
+from ..charts.common import template
 from ..charts.positions import zone_of_agreement
 from ..figures import Tables
 from ..model import SIDES, Story
@@ -49,7 +50,8 @@ class ScenarioBuilder:
         }
         self.preset = w.Dropdown(layout=w.Layout(width="30em"))
         self.verdict = w.HTML()
-        self.figure = go.FigureWidget()
+        # The lean template up front: a bare FigureWidget validates plotly's whole default one.
+        self.figure = go.FigureWidget(layout={"template": template()})
         for slider in self.sliders.values():
             slider.observe(self._on_slider, names="value")
         self.preset.observe(self._on_preset, names="value")

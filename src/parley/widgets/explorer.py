@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .. import i18n
-from ..charts.common import source_labels
+from ..charts.common import source_labels, template
 from ..charts.timeline import prepare, timeline, trace_data
 from ..explore import BadCode, Filter, filter_mask, search_haystack
 from ..figures import Tables
@@ -107,7 +107,8 @@ class Explorer:
         self.paste = w.Text(layout=w.Layout(width="22em"))
         self.open_button = w.Button(icon="folder-open")
         self.message = w.HTML()
-        self.figure = go.FigureWidget()
+        # The lean template up front: a bare FigureWidget validates plotly's whole default one.
+        self.figure = go.FigureWidget(layout={"template": template()})
         for control in (self.sides, self.kinds, self.actor, self.issue, self.dates, self.query):
             control.observe(self._on_control, names="value")
         self.results.observe(self._on_select, names="value")
