@@ -317,3 +317,18 @@ def test_precomputed_limits_judge_as_the_row_by_row_verdicts() -> None:
     for k in range(21):
         settlement = {i: ((k + n * 3) % 21) / 2 for n, i in enumerate(issues) if (k + n) % 4}
         assert judge(limits, settlement) == _reference_verdicts(t["positions"], as_of, settlement)
+
+
+def test_notebook_widgets_prepare_the_other_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    """nb.explorer() / nb.scenario_builder() warm the other language once shown, so the
+    reader's first switch only swaps prepared figures."""
+    from unittest import mock
+
+    from parley import nb
+
+    monkeypatch.setattr(nb, "display", lambda *a, **k: None)
+    monkeypatch.setattr(i18n, "_lang", "ja")
+    for make, cls in ((nb.explorer, Explorer), (nb.scenario_builder, ScenarioBuilder)):
+        with mock.patch.object(cls, "warm", autospec=True) as warm:
+            make()
+        assert [c.args[1] for c in warm.call_args_list] == ["en"], cls.__name__
