@@ -50,14 +50,6 @@ from typing import Any
 SIZES: tuple[int, ...] = (100, 1_000, 10_000)
 INTERACTIONS = 50
 TIMELINEJS = "@knight-lab/timelinejs@3.9.11"  # pinned: the peer must not move under us
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = (
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-)
 PAGE_TIMEOUT_MS = 60_000
 KERNEL_TIMEOUT = 900  # seconds per cell (the 10,000-event probe is the longest)
 
@@ -848,9 +840,11 @@ class Browser:
 def chromium() -> Iterator[Browser]:
     from playwright.sync_api import sync_playwright
 
+    from .pdf import CHROMIUM_ARGS, chromium_path  # the handouts' offline-safe flags
+
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
-            executable_path=CHROMIUM, args=list(CHROMIUM_ARGS), headless=True
+            executable_path=chromium_path(), args=list(CHROMIUM_ARGS), headless=True
         )
         try:
             yield Browser(browser)
