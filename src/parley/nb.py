@@ -73,6 +73,8 @@ _live: list[tuple[Any, Make]] = []  # (display handle, how to make the output in
 def _bundle(made: str | go.Figure) -> tuple[dict[str, Any], bool]:
     if isinstance(made, str):
         return {"text/html": made, "text/plain": "[HTML]"}, True
+    if render.renderer() == render.DEFAULT_RENDERER:
+        return render.plotly_bundle(made), True
     return pio.renderers[render.renderer()].to_mimebundle(made.to_dict()), True
 
 

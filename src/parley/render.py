@@ -48,6 +48,15 @@ def _register_export_renderer() -> None:
         pio.renderers[EXPORT_RENDERER] = pio.renderers[DEFAULT_RENDERER]
 
 
+def plotly_bundle(fig: go.Figure) -> dict[str, Any]:
+    """What plotly's ``plotly_mimetype`` renderer displays, made without plotly.io's renderer
+    registry: importing that registry pulls in nbformat and jsonschema, ~0.25 s of every
+    kernel's first chart (tests check the two bundles are equal)."""
+    from plotly.io.json import to_json_plotly
+
+    return {PLOTLY_MIMETYPE: json.loads(to_json_plotly(fig.to_dict()))}
+
+
 def show(fig: go.Figure) -> None:
     fig.show(renderer=renderer())
 

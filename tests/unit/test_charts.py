@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -250,3 +251,48 @@ def test_cached_source_labels_cite_as_the_sources_table_did() -> None:
     for ids in cited:
         expected = _reference_citations(ids, sources)
         assert citations(ids, labels) == expected
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_notebook_bundle_is_plotlys_own(lang: str) -> None:
+    """nb shows figures through render.plotly_bundle: byte for byte what plotly's
+    plotly_mimetype renderer would display."""
+    import plotly.io as pio
+
+    from parley import render
+
+    story = load_story(DATA)
+    t = figures.build_tables(story)
+    for fid, spec in figures.REGISTRY.items():
+        made = spec.build(t, pd.Timestamp(story.meta.as_of), lang)
+        if isinstance(made, str):
+            continue
+        plotly_own = pio.renderers["plotly_mimetype"].to_mimebundle(made.to_dict())
+        assert render.plotly_bundle(made) == plotly_own, fid
+
+
+def test_showing_a_chart_leaves_plotlys_renderer_registry_unimported() -> None:
+    """The registry imports nbformat and jsonschema (~0.25 s of a kernel's first chart)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, pandas as pd\n"
+        "from parley import figures, nb\n"
+        "t = nb.tables()\n"
+        "made = figures.REGISTRY['timeline'].build(t, pd.Timestamp(nb.story().meta.as_of), 'ja')\n"
+        "data, _ = nb._bundle(made)\n"
+        "assert 'application/vnd.plotly.v1+json' in data\n"
+        "print(sorted(m for m in ('nbformat', 'jsonschema', 'plotly.io._renderers')"
+        " if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=DATA.parent,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={k: v for k, v in os.environ.items() if k not in ("PLOTLY_RENDERER", "PARLEY_EXPORT")},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
