@@ -93,3 +93,49 @@ def test_explorer_search_redraws_its_chart(app: Server, page: Any) -> None:
         timeout=60_000,
     )
     assert points.count() > 0
+
+
+TAB_LIMIT = 40  # Tab presses allowed to reach a control from the one before it
+
+
+def tab_to(page: Any, selector: str) -> None:
+    """Press Tab until the focused element matches ``selector`` (keyboard only)."""
+    for _ in range(TAB_LIMIT):
+        if page.evaluate("(s) => document.activeElement?.matches(s) ?? false", selector):
+            return
+        page.keyboard.press("Tab")
+    pytest.fail(f"{selector} not reached within {TAB_LIMIT} Tab presses")
+
+
+def test_explorer_works_from_the_keyboard(app: Server, page: Any) -> None:
+    """Type a search, Tab to the results, arrow to an event: its card opens; no mouse."""
+    from playwright.sync_api import expect
+
+    open_app(page, f"{app.url}/voila/render/02-timeline.ipynb")
+    search = page.get_by_placeholder(i18n.label("explorer_query_hint", "ja"))
+    search.focus()
+    page.keyboard.type("Witkoff")
+    results = ".widget-select select:not([multiple])"  # the results list (filters: multiple)
+    tab_to(page, results)
+    page.keyboard.press("ArrowDown")
+    chosen = page.locator(results).evaluate("s => s.options[s.selectedIndex]?.text ?? ''")
+    assert "ウィットコフ" in chosen or "Witkoff" in chosen, chosen
+    card = page.locator(".parley-card").first
+    # "YYYY-MM-DD  title", which the list shows with no-break spaces
+    title = chosen.replace("\u00a0", " ").split(None, 1)[1]
+    expect(card).to_contain_text(title, timeout=60_000)
+
+
+def test_scenario_builder_works_from_the_keyboard(app: Server, page: Any) -> None:
+    """Tab to an issue's slider and move it with the arrow keys: the verdicts change."""
+    from playwright.sync_api import expect
+
+    open_app(page, f"{app.url}/voila/render/06-scenarios.ipynb")
+    verdict = page.locator("[role=status][aria-live=polite]").first
+    expect(verdict).to_be_visible(timeout=LOAD_TIMEOUT_MS)
+    before = verdict.inner_text()
+    page.locator(".widget-dropdown select").first.focus()  # the scenario picker
+    tab_to(page, ".widget-slider [role=slider], .widget-slider .noUi-handle")
+    for _ in range(6):  # 0.5 a step: three points towards 10
+        page.keyboard.press("ArrowRight")
+    expect(verdict).not_to_have_text(before, timeout=60_000)
