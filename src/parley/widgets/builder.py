@@ -43,8 +43,10 @@ class ScenarioBuilder:
                 value=(issue.scale.min + issue.scale.max) / 2,
                 continuous_update=False,
                 readout_format=".1f",
-                style={"description_width": "14em"},
-                layout=w.Layout(width="34em"),
+                # Wide enough for the longest English issue title ("Economic cooperation and
+                # who pays for reconstruction"): a cut-off title hides what the slider sets.
+                style={"description_width": "30em"},
+                layout=w.Layout(width="52em"),
             )
             for issue in story.issues
         }
