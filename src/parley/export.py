@@ -21,8 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Coroutine, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -33,6 +32,7 @@ from nbformat import NotebookNode
 
 from . import i18n, render
 from .load import load_story
+from .loops import outside_loop
 from .palette import FONT_FAMILY
 from .views import LANG_NAMES
 
@@ -472,20 +472,23 @@ def make_contexts(
 
 
 def print_handouts(build_out: Build, langs: list[str]) -> str | None:
-    """The PDF handout of each language's deck, printed by headless Chromium next to it;
-    None, or what went wrong."""
+    """The PDF handout of each language's deck, printed by headless Chromium next to it
+    (one browser for all); None, or what went wrong."""
     from .pdf import PdfError, decks_to_pdf
 
     stem = Path(DECK_NOTEBOOK).stem
-    for lang in langs:  # one at a time, so that each gets its progress line when done
-        deck = build_out.out_dir / lang / f"{stem}.slides.html"
-        pdf = deck.with_name(f"{stem}.pdf")
-        started = time.perf_counter()
-        try:
-            (pages,) = decks_to_pdf([(deck, pdf)])
-        except PdfError as exc:
-            return f"PDF handout ({lang}): {exc}"
+    decks = [build_out.out_dir / lang / f"{stem}.slides.html" for lang in langs]
+    started = time.perf_counter()
+
+    def printed(pdf: Path, pages: int) -> None:  # a progress line as each one is done
+        nonlocal started
         build_out.report(pdf, time.perf_counter() - started, f" [{pages} pages]")
+        started = time.perf_counter()
+
+    try:
+        decks_to_pdf([(deck, deck.with_name(f"{stem}.pdf")) for deck in decks], printed)
+    except PdfError as exc:
+        return f"PDF handout: {exc}"
     return None
 
 
@@ -514,7 +517,8 @@ def run(
     failures: list[str] = []
     with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
         try:
-            _run_async(_execute_all(langs, notebooks, data_dir, log, build_out.on_executed))
+            work = _execute_all(langs, notebooks, data_dir, log, build_out.on_executed)
+            outside_loop(asyncio.run, work)
         except* ExportFailed as group:
             failures += [str(exc) for exc in group.exceptions]
         except* (RuntimeError, TimeoutError) as group:  # a kernel that died or never started
@@ -533,18 +537,6 @@ def run(
     build_out.write(out_dir / "index.html", index, time.perf_counter() - index_started)
     print(f"exported {build_out.done} files to {out_dir} in {time.perf_counter() - started:.1f} s")
     return 0
-
-
-def _run_async(work: Coroutine[Any, Any, None]) -> None:
-    """asyncio.run, also from code that already runs an event loop (Jupyter, Playwright's
-    sync API): then in a worker thread with its own loop."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        asyncio.run(work)
-        return
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(asyncio.run, work).result()
 
 
 async def _execute_all(

@@ -17,7 +17,6 @@ from urllib.parse import urlparse
 
 import pandas as pd
 import plotly.graph_objects as go
-import plotly.io as pio
 from IPython.display import display
 
 from . import figures, i18n, render, views
@@ -73,9 +72,8 @@ _live: list[tuple[Any, Make]] = []  # (display handle, how to make the output in
 def _bundle(made: str | go.Figure) -> tuple[dict[str, Any], bool]:
     if isinstance(made, str):
         return {"text/html": made, "text/plain": "[HTML]"}, True
-    if render.renderer() == render.DEFAULT_RENDERER:
-        return render.plotly_bundle(made), True
-    return pio.renderers[render.renderer()].to_mimebundle(made.to_dict()), True
+    # Only live notebooks reach here (exports go through render.show, see _show).
+    return render.plotly_bundle(made), True
 
 
 def _show(make: Make) -> None:
@@ -91,7 +89,7 @@ def _show(make: Make) -> None:
 def _relabel(lang: str) -> None:
     for handle, make in list(_live):
         data, _ = _bundle(make(lang))
-        if "application/vnd.plotly.v1+json" in data:
+        if render.PLOTLY_MIMETYPE in data:
             # JupyterLab's plotly renderer ignores updates once drawn (plotly.py#3053): a
             # blank first makes it build a fresh renderer for the relabelled figure.
             handle.update({"text/plain": ""}, raw=True)

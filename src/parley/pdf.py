@@ -11,15 +11,15 @@ Playwright drives the browser (``playwright`` is imported only when printing).
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import shutil
-from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from .loops import outside_loop
 
 SLIDE = {"width": 1280, "height": 720}
 TIMEOUT_MS = 60_000
@@ -142,22 +142,24 @@ def _print(browser: Any, deck_html: Path, pdf: Path) -> int:
     return pages
 
 
-def _print_all(jobs: list[tuple[Path, Path]]) -> list[int]:
+Printed = Callable[[Path, int], None]  # called with each PDF and its page count
+
+
+def _print_all(jobs: list[tuple[Path, Path]], on_printed: Printed | None) -> list[int]:
+    counts = []
     with _browser() as browser:
-        return [_print(browser, deck, pdf) for deck, pdf in jobs]
+        for deck, pdf in jobs:
+            counts.append(_print(browser, deck, pdf))
+            if on_printed:
+                on_printed(pdf, counts[-1])
+    return counts
 
 
-def decks_to_pdf(jobs: Iterable[tuple[Path, Path]]) -> list[int]:
-    """Print each (deck, pdf) pair with one browser; the page count of each PDF."""
-    todo = list(jobs)
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return _print_all(todo)
-    # Playwright's sync API refuses to run inside an event loop (Jupyter, another Playwright):
-    # print from a worker thread, which has none.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(_print_all, todo).result()
+def decks_to_pdf(jobs: Iterable[tuple[Path, Path]], on_printed: Printed | None = None) -> list[int]:
+    """Print each (deck, pdf) pair with one browser; the page count of each PDF.
+    ``on_printed(pdf, pages)`` hears of each as soon as it is written."""
+    # Playwright's sync API refuses to run inside an event loop (Jupyter, another Playwright).
+    return outside_loop(_print_all, list(jobs), on_printed)
 
 
 def deck_to_pdf(deck_html: Path, pdf: Path) -> int:

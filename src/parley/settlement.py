@@ -74,6 +74,10 @@ class Limits:
     lines: dict[str, list[tuple[str, float, float, str, str]]]
 
 
+RANGE_COLUMNS = ("issue", "acceptable_low", "acceptable_high")
+LINE_COLUMNS = ("issue", "red_line_at", "stance", "red_line_ja", "red_line_en")
+
+
 def stated_limits(positions: pd.DataFrame, as_of: pd.Timestamp) -> Limits:
     ranges = latest_stated(positions, as_of, "acceptable_low")
     lines = latest_stated(positions, as_of, "red_line_at")
@@ -83,10 +87,6 @@ def stated_limits(positions: pd.DataFrame, as_of: pd.Timestamp) -> Limits:
         },
         lines={side: list(_columns(lines[lines["side"] == side], LINE_COLUMNS)) for side in SIDES},
     )
-
-
-RANGE_COLUMNS = ("issue", "acceptable_low", "acceptable_high")
-LINE_COLUMNS = ("issue", "red_line_at", "stance", "red_line_ja", "red_line_en")
 
 
 def _columns(rows: pd.DataFrame, columns: tuple[str, ...]) -> zip[tuple[Any, ...]]:

@@ -13,14 +13,13 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .. import i18n
-from ..charts.common import template
 from ..charts.positions import zone_of_agreement
 from ..figures import Tables
 from ..model import SIDES, Story
 from ..palette import SIDE_COLOURS
 from ..settlement import Verdict, closest_scenario, judge, scenario_outcomes, stated_limits
 from ..views import e
-from .embed import embed
+from .embed import embed, figure_widget, show_figure
 
 CUSTOM = ""
 
@@ -52,8 +51,7 @@ class ScenarioBuilder:
         }
         self.preset = w.Dropdown(layout=w.Layout(width="30em"))
         self.verdict = w.HTML()
-        # The lean template up front: a bare FigureWidget validates plotly's whole default one.
-        self.figure = go.FigureWidget(layout={"template": template()})
+        self.figure = figure_widget()
         for slider in self.sliders.values():
             slider.observe(self._on_slider, names="value")
         self.preset.observe(self._on_preset, names="value")
@@ -141,11 +139,7 @@ class ScenarioBuilder:
         Only its settlement diamonds depend on the sliders, and :meth:`update` (always run
         after this) moves them to the current settlement, so a kept figure draws the same.
         """
-        fig = self._chart(self.lang)
-        with self.figure.batch_update():
-            self.figure.data = ()
-            self.figure.add_traces(list(fig.data))
-            self.figure.layout = fig.layout
+        show_figure(self.figure, self._chart(self.lang))
 
     def _chart(self, lang: str) -> go.Figure:
         if lang not in self._charts:

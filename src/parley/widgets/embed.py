@@ -1,8 +1,24 @@
-"""Nesting a plotly FigureWidget inside an ipywidgets box."""
+"""FigureWidgets inside ipywidgets boxes: made, filled and synced the same way by every widget."""
 
 from __future__ import annotations
 
 import plotly.graph_objects as go
+
+from ..charts.common import template
+
+
+def figure_widget() -> go.FigureWidget:
+    """An empty FigureWidget on the charts' lean template: a bare one validates plotly's
+    whole default template."""
+    return go.FigureWidget(layout={"template": template()})
+
+
+def show_figure(widget: go.FigureWidget, fig: go.Figure) -> None:
+    """Replace what ``widget`` shows with ``fig``'s traces and layout, in one update."""
+    with widget.batch_update():
+        widget.data = ()
+        widget.add_traces(list(fig.data))
+        widget.layout = fig.layout
 
 
 def embed(figure: go.FigureWidget) -> go.FigureWidget:

@@ -16,14 +16,14 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .. import i18n
-from ..charts.common import source_labels, template
+from ..charts.common import source_labels
 from ..charts.timeline import prepare, timeline, trace_data
 from ..explore import BadCode, Filter, filter_mask, search_haystack
 from ..figures import Tables
 from ..model import SIDES, Story
 from ..palette import SIDE_ORDER
 from .cards import event_card
-from .embed import embed
+from .embed import embed, figure_widget, show_figure
 
 SIDES_IN_FIGURE = SIDE_ORDER
 KINDS = (
@@ -107,8 +107,7 @@ class Explorer:
         self.paste = w.Text(layout=w.Layout(width="22em"))
         self.open_button = w.Button(icon="folder-open")
         self.message = w.HTML()
-        # The lean template up front: a bare FigureWidget validates plotly's whole default one.
-        self.figure = go.FigureWidget(layout={"template": template()})
+        self.figure = figure_widget()
         for control in (self.sides, self.kinds, self.actor, self.issue, self.dates, self.query):
             control.observe(self._on_control, names="value")
         self.results.observe(self._on_select, names="value")
@@ -313,10 +312,7 @@ class Explorer:
         """Show the figure for the current language: every side's trace, all events."""
         view = self._view(self.lang)
         self._prepared = view.prepared
-        with self.figure.batch_update():
-            self.figure.data = ()
-            self.figure.add_traces(list(view.figure.data))
-            self.figure.layout = view.figure.layout
+        show_figure(self.figure, view.figure)
         for trace in self.figure.data:
             trace.on_click(self._on_click)
         # The new traces show every event of their side (timeline() fills them as a refill
