@@ -193,6 +193,14 @@ def _font_css() -> str:
     return f":root {{ --parley-font: {FONT_FAMILY}; }}"
 
 
+# V8's explicit compile hint (Chromium 136+; other engines read a comment): compile every
+# function of the script at once. An export draws its first chart as soon as plotly.js has
+# run, so nearly all of plotly's drawing code is called on load anyway; compiling it
+# eagerly skips the pre-parse and the lazy re-parse of each function (timeline page and
+# decks ~0.1 s sooner in headless Chromium on this 2-core machine, chart-free deck too).
+COMPILE_HINT = "//# allFunctionsCalledOnLoad\n"
+
+
 def bundle_version(source: str) -> str | None:
     """The version in a plotly.js bundle's banner ("plotly.js (basic - minified) v4.1.1")."""
     match = re.search(r"plotly\.js[^\n]*? v(\d+\.\d+\.\d+)", source[:400])
@@ -207,8 +215,8 @@ def plotly_bundle(types: set[str]) -> tuple[str, str]:
     basic = _read(VENDOR / "plotly.js-basic-dist-min" / "plotly-basic.min.js")
     wanted = get_plotlyjs_version()
     if types <= BASIC_TRACES and bundle_version(basic) == wanted:
-        return basic, f"plotly.js basic {wanted}"
-    return get_plotlyjs(), f"plotly.js full {wanted}"
+        return COMPILE_HINT + basic, f"plotly.js basic {wanted}"
+    return COMPILE_HINT + get_plotlyjs(), f"plotly.js full {wanted}"
 
 
 def deck_assets(types: set[str]) -> tuple[list[str], list[str], str]:

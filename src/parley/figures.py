@@ -1,8 +1,8 @@
 """The figure registry: each figure id a chapter may name → how to build it from the story.
 
-Builders are pure: (story tables, as_of, lang) → a plotly Figure or an HTML string. The
-widget ids ("explorer", "scenario-builder") map to their kernel-free charts, which is what
-static exports and slides show in a widget's place.
+Builders are pure: (story tables, as_of, lang) → a plotly figure (its JSON, as a dict) or an
+HTML string. The widget ids ("explorer", "scenario-builder") map to their kernel-free charts,
+which is what static exports and slides show in a widget's place.
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from . import frames
 from .charts import positions
 from .charts import tables as tables_view
 from .charts.economy import economy
+from .charts.figure import Figure
 from .charts.scenarios import scenarios
 from .charts.timeline import timeline
 from .charts.voices import voices
@@ -32,45 +32,45 @@ def build_tables(story: Story) -> Tables:
 
 @dataclass(frozen=True)
 class FigureSpec:
-    build: Callable[[Tables, pd.Timestamp, str], go.Figure | str]
+    build: Callable[[Tables, pd.Timestamp, str], Figure | str]
     description: str | None  # i18n label key of the text shown beside the chart
     cites: str | None  # the Story list whose sources the figure shows
 
 
-def _timeline(t: Tables, as_of: pd.Timestamp, lang: str) -> go.Figure:
+def _timeline(t: Tables, as_of: pd.Timestamp, lang: str) -> Figure:
     return timeline(t["events"], t["sources"], lang)
 
 
-def _position_map(t: Tables, as_of: pd.Timestamp, lang: str) -> go.Figure:
+def _position_map(t: Tables, as_of: pd.Timestamp, lang: str) -> Figure:
     start = t["events"]["date"].min() if len(t["events"]) else None
     return positions.position_map(
         t["positions"], t["issues"], t["actors"], t["sources"], as_of, lang, start
     )
 
 
-def _trajectories(t: Tables, as_of: pd.Timestamp, lang: str) -> go.Figure:
+def _trajectories(t: Tables, as_of: pd.Timestamp, lang: str) -> Figure:
     return positions.trajectories(
         t["positions"], t["issues"], t["actors"], t["sources"], as_of, lang
     )
 
 
-def _zone(t: Tables, as_of: pd.Timestamp, lang: str) -> go.Figure:
+def _zone(t: Tables, as_of: pd.Timestamp, lang: str) -> Figure:
     return positions.zone_of_agreement(t["positions"], t["issues"], as_of, lang)
 
 
-def _votes(t: Tables, as_of: pd.Timestamp, lang: str) -> go.Figure:
+def _votes(t: Tables, as_of: pd.Timestamp, lang: str) -> Figure:
     return un_votes(t["votes"], t["sources"], lang)
 
 
-def _economy(t: Tables, as_of: pd.Timestamp, lang: str) -> go.Figure:
+def _economy(t: Tables, as_of: pd.Timestamp, lang: str) -> Figure:
     return economy(t["offers"], t["actors"], t["sources"], lang)
 
 
-def _voices(t: Tables, as_of: pd.Timestamp, lang: str) -> go.Figure:
+def _voices(t: Tables, as_of: pd.Timestamp, lang: str) -> Figure:
     return voices(t["voices"], t["events"], t["sources"], lang)
 
 
-def _scenarios(t: Tables, as_of: pd.Timestamp, lang: str) -> go.Figure:
+def _scenarios(t: Tables, as_of: pd.Timestamp, lang: str) -> Figure:
     return scenarios(t["scenarios"], t["positions"], t["issues"], as_of, lang)
 
 

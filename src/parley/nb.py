@@ -16,10 +16,10 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pandas as pd
-import plotly.graph_objects as go
 from IPython.display import display
 
 from . import figures, i18n, render, views
+from .charts.figure import Figure
 from .load import load_story
 from .model import Story
 from .problems import ContentError
@@ -65,11 +65,11 @@ def tables() -> figures.Tables:
 
 # --- display with in-place language switching ------------------------------------------
 
-Make = Callable[[str], "str | go.Figure"]
+Make = Callable[[str], "str | Figure"]
 _live: list[tuple[Any, Make]] = []  # (display handle, how to make the output in a language)
 
 
-def _bundle(made: str | go.Figure) -> tuple[dict[str, Any], bool]:
+def _bundle(made: str | Figure) -> tuple[dict[str, Any], bool]:
     if isinstance(made, str):
         return {"text/html": made, "text/plain": "[HTML]"}, True
     # Only live notebooks reach here (exports go through render.show, see _show).
@@ -78,7 +78,7 @@ def _bundle(made: str | go.Figure) -> tuple[dict[str, Any], bool]:
 
 def _show(make: Make) -> None:
     made = make(i18n.get_lang())
-    if isinstance(made, go.Figure) and render.renderer() != render.DEFAULT_RENDERER:
+    if not isinstance(made, str) and render.renderer() != render.DEFAULT_RENDERER:
         render.show(made)  # exports: an HTML renderer; nothing to switch live there
         return
     data, raw = _bundle(made)

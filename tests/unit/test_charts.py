@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
 
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
 from parley import figures
@@ -34,15 +36,23 @@ def test_latest_by_side_takes_most_recent(mini_tables) -> None:
     assert set(late["id"]) == {"ukraine-ceasefire", "russia-ceasefire"}
 
 
-def test_position_map_frames_and_slider(mini_tables) -> None:
-    fig = pos.position_map(
-        mini_tables["positions"],
-        mini_tables["issues"],
-        mini_tables["actors"],
-        mini_tables["sources"],
-        pd.Timestamp("2025-03-31"),
-        "en",
+def _position_map(t, start: pd.Timestamp | None = None) -> go.Figure:
+    # go.Figure validates the builder's dict, and gives the tests plotly's attribute access.
+    return go.Figure(
+        pos.position_map(
+            t["positions"],
+            t["issues"],
+            t["actors"],
+            t["sources"],
+            pd.Timestamp("2025-03-31"),
+            "en",
+            start=start,
+        )
     )
+
+
+def test_position_map_frames_and_slider(mini_tables) -> None:
+    fig = _position_map(mini_tables)
     names = [f.name for f in fig.frames]
     assert names == ["2025-03-31"]  # first statement is in March; as_of closes the range
     assert len(fig.layout.sliders[0].steps) == len(fig.frames)
@@ -53,28 +63,22 @@ def test_position_map_frames_and_slider(mini_tables) -> None:
 
 
 def test_position_map_frames_start_at_story_start(mini_tables) -> None:
-    fig = pos.position_map(
-        mini_tables["positions"],
-        mini_tables["issues"],
-        mini_tables["actors"],
-        mini_tables["sources"],
-        pd.Timestamp("2025-03-31"),
-        "en",
-        start=pd.Timestamp("2025-01-20"),
-    )
+    fig = _position_map(mini_tables, start=pd.Timestamp("2025-01-20"))
     assert [f.name for f in fig.frames] == ["2025-01-31", "2025-02-28", "2025-03-31"]
     assert [len(d.x) for d in fig.frames[0].data] == [0, 0, 0, 0]
     assert [len(d.x) for d in fig.frames[-1].data] == [0, 1, 1, 0]
 
 
 def test_trajectories_dropdown(mini_tables) -> None:
-    fig = pos.trajectories(
-        mini_tables["positions"],
-        mini_tables["issues"],
-        mini_tables["actors"],
-        mini_tables["sources"],
-        pd.Timestamp("2025-03-31"),
-        "ja",
+    fig = go.Figure(
+        pos.trajectories(
+            mini_tables["positions"],
+            mini_tables["issues"],
+            mini_tables["actors"],
+            mini_tables["sources"],
+            pd.Timestamp("2025-03-31"),
+            "ja",
+        )
     )
     assert len(fig.data) == 2 and all(t.line.shape == "hv" for t in fig.data)
     buttons = fig.layout.updatemenus[0].buttons
@@ -89,12 +93,14 @@ def test_trajectories_dropdown(mini_tables) -> None:
 
 
 def test_zone_of_agreement_gap_and_settlement(mini_tables) -> None:
-    fig = pos.zone_of_agreement(
-        mini_tables["positions"],
-        mini_tables["issues"],
-        pd.Timestamp("2025-03-31"),
-        "en",
-        settlement={"ceasefire": 5},
+    fig = go.Figure(
+        pos.zone_of_agreement(
+            mini_tables["positions"],
+            mini_tables["issues"],
+            pd.Timestamp("2025-03-31"),
+            "en",
+            settlement={"ceasefire": 5},
+        )
     )
     overlap = fig.data[0]
     assert len(overlap.x) == 0  # Ukraine 0–3 and Russia 7–10 do not meet
@@ -119,7 +125,7 @@ def test_zone_table_overlap() -> None:
 
 
 def test_un_votes_counts_and_callouts(mini_tables) -> None:
-    fig = un_votes(mini_tables["votes"], mini_tables["sources"], "en")
+    fig = go.Figure(un_votes(mini_tables["votes"], mini_tables["sources"], "en"))
     assert [t.name for t in fig.data] == ["In favour", "Against", "Abstain", "Absent"]
     assert [list(t.x) for t in fig.data] == [[93], [18], [65], [0]]
     assert fig.layout.barmode == "stack"
@@ -128,7 +134,9 @@ def test_un_votes_counts_and_callouts(mini_tables) -> None:
 
 
 def test_economy_status_steps(mini_tables) -> None:
-    fig = economy(mini_tables["offers"], mini_tables["actors"], mini_tables["sources"], "en")
+    fig = go.Figure(
+        economy(mini_tables["offers"], mini_tables["actors"], mini_tables["sources"], "en")
+    )
     assert len(fig.data) == 1
     assert fig.data[0].marker.symbol == ("circle-open",)
     assert fig.data[0].marker.color == SIDE_COLOURS["russia"]
@@ -136,7 +144,9 @@ def test_economy_status_steps(mini_tables) -> None:
 
 
 def test_voices_are_labelled_opinions_beside_events(mini_tables) -> None:
-    fig = voices(mini_tables["voices"], mini_tables["events"], mini_tables["sources"], "en")
+    fig = go.Figure(
+        voices(mini_tables["voices"], mini_tables["events"], mini_tables["sources"], "en")
+    )
     names = [t.name for t in fig.data if t.name]
     assert "Public reaction (opinion)" in names and "Events" in names
     reaction = next(t for t in fig.data if t.name == "Public reaction (opinion)")
@@ -148,12 +158,14 @@ def test_voices_are_labelled_opinions_beside_events(mini_tables) -> None:
 
 
 def test_scenarios_chart(mini_tables) -> None:
-    fig = scenarios(
-        mini_tables["scenarios"],
-        mini_tables["positions"],
-        mini_tables["issues"],
-        pd.Timestamp("2025-03-31"),
-        "en",
+    fig = go.Figure(
+        scenarios(
+            mini_tables["scenarios"],
+            mini_tables["positions"],
+            mini_tables["issues"],
+            pd.Timestamp("2025-03-31"),
+            "en",
+        )
     )
     scen = [t for t in fig.data if t.legendgroup == "scenarios"]
     assert [t.name for t in scen] == ["Frozen conflict"] and list(scen[0].x) == [5]
@@ -176,6 +188,7 @@ def test_every_figure_builds_on_the_bundled_story(lang: str) -> None:
         if isinstance(made, str):
             assert made.startswith("<"), fid
             continue
+        made = go.Figure(made)  # plotly validates every property: a misspelt one raises
         assert made.data, fid
         assert made.layout.height <= 720, f"{fid} must fit a 1280x720 slide"
         # Only trace types in plotly.js's basic bundle, so exports can ship the small bundle.
@@ -211,7 +224,7 @@ def test_every_chart_draws_its_own_card_readable_in_light_and_dark_themes(lang: 
         made = spec.build(t, as_of, lang)
         if isinstance(made, str):
             continue
-        layout = made.layout
+        layout = go.Figure(made).layout
         for background in (layout.paper_bgcolor, layout.plot_bgcolor):
             assert hex_colour.fullmatch(background or ""), f"{fid}: {background!r} not opaque"
             assert _contrast(layout.font.color, background) >= 4.5, fid
@@ -253,10 +266,25 @@ def test_cached_source_labels_cite_as_the_sources_table_did() -> None:
         assert citations(ids, labels) == expected
 
 
+_MIDNIGHT = re.compile(r"^(\d{4}-\d\d-\d\d)T00:00:00(?:\.0+)?$")
+
+
+def _same_dates(value):
+    """Dates written alike: plotly's encoder writes numpy dates to the nanosecond."""
+    if isinstance(value, dict):
+        return {k: _same_dates(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_same_dates(v) for v in value]
+    if isinstance(value, str) and (m := _MIDNIGHT.match(value)):
+        return m.group(1)
+    return value
+
+
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_notebook_bundle_is_plotlys_own(lang: str) -> None:
-    """nb shows figures through render.plotly_bundle: byte for byte what plotly's
-    plotly_mimetype renderer would display."""
+    """nb shows a builder's dict through render.plotly_bundle, without plotly's object model:
+    plotly reads what is sent as the same figure its own plotly_mimetype renderer would
+    display after validating the builder's output."""
     import plotly.io as pio
 
     from parley import render
@@ -267,12 +295,18 @@ def test_notebook_bundle_is_plotlys_own(lang: str) -> None:
         made = spec.build(t, pd.Timestamp(story.meta.as_of), lang)
         if isinstance(made, str):
             continue
-        plotly_own = pio.renderers["plotly_mimetype"].to_mimebundle(made.to_dict())
-        assert render.plotly_bundle(made) == plotly_own, fid
+        bundle = render.plotly_bundle(made)
+        assert set(bundle) == {render.PLOTLY_MIMETYPE}, fid
+        sent = bundle[render.PLOTLY_MIMETYPE]
+        assert json.loads(json.dumps(sent)) == sent, fid  # JSON types only
+        plotly_own = pio.renderers["plotly_mimetype"].to_mimebundle(go.Figure(made).to_dict())
+        expected = go.Figure(plotly_own[render.PLOTLY_MIMETYPE]).to_plotly_json()
+        assert _same_dates(go.Figure(sent).to_plotly_json()) == _same_dates(expected), fid
 
 
 def test_showing_a_chart_leaves_plotlys_renderer_registry_unimported() -> None:
-    """The registry imports nbformat and jsonschema (~0.25 s of a kernel's first chart)."""
+    """The registry imports nbformat and jsonschema (~0.25 s of a kernel's first chart); a
+    figure is shown as a dict, never through plotly's object model (~0.3 s more)."""
     import subprocess
     import sys
 
@@ -283,8 +317,8 @@ def test_showing_a_chart_leaves_plotlys_renderer_registry_unimported() -> None:
         "made = figures.REGISTRY['timeline'].build(t, pd.Timestamp(nb.story().meta.as_of), 'ja')\n"
         "data, _ = nb._bundle(made)\n"
         "assert 'application/vnd.plotly.v1+json' in data\n"
-        "print(sorted(m for m in ('nbformat', 'jsonschema', 'plotly.io._renderers')"
-        " if m in sys.modules))\n"
+        "print(sorted(m for m in ('nbformat', 'jsonschema', 'plotly.io._renderers',"
+        " 'plotly.graph_objs._figure', 'plotly.graph_objs._scatter') if m in sys.modules))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code],
@@ -296,3 +330,35 @@ def test_showing_a_chart_leaves_plotlys_renderer_registry_unimported() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_lean_template_is_plotly_white_cut_to_what_the_charts_use() -> None:
+    """TEMPLATE is a literal (reading plotly's template registry cost a kernel ~0.1 s):
+    after a plotly upgrade it must still be plotly_white's own values."""
+    import plotly.io as pio
+
+    from parley.charts.common import TEMPLATE, TEMPLATE_LAYOUT, TEMPLATE_TRACES
+
+    full = pio.templates["plotly_white"].to_plotly_json()
+    assert TEMPLATE["layout"] == {k: v for k, v in full["layout"].items() if k in TEMPLATE_LAYOUT}
+    assert TEMPLATE["data"] == {k: v for k, v in full["data"].items() if k in TEMPLATE_TRACES}
+
+
+def test_figure_helpers_merge_as_plotly_updates() -> None:
+    from parley.charts import figure as f
+
+    shared = {"layout": {"font": {"size": 10}}}
+    fig = f.new([f.scatter(x=[1])])
+    f.update_layout(fig, template=shared, legend={"x": 1, "y": 0}, colorway=["#000"])
+    f.update_layout(fig, legend={"y": 1}, colorway=["#fff"])
+    f.update_xaxes(fig, title={"text": "t"})
+    f.update_xaxes(fig, range=[0, 1])
+    f.add_annotation(fig, text="a", font={"size": 9})
+    assert fig["layout"]["legend"] == {"x": 1, "y": 1}  # nested dicts merge
+    assert fig["layout"]["colorway"] == ["#fff"]  # lists replace
+    assert fig["layout"]["xaxis"] == {"title": {"text": "t"}, "range": [0, 1]}
+    assert fig["layout"]["annotations"] == [{"text": "a", "font": {"size": 9}}]
+    fig["layout"]["template"]["layout"]["font"]["size"] = 99
+    # a shared constant is copied in, never changed through a figure
+    assert shared == {"layout": {"font": {"size": 10}}}
+    go.Figure(fig)  # and plotly takes the result

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import plotly.graph_objects as go
+
 from parley import frames
 from parley.charts.timeline import timeline
 from parley.palette import SIDE_COLOURS
 
 
 def _fig(story, lang="ja"):
-    return timeline(frames.events(story), frames.sources(story), lang)
+    # go.Figure validates the builder's dict, and gives the tests plotly's attribute access.
+    return go.Figure(timeline(frames.events(story), frames.sources(story), lang))
 
 
 def test_one_trace_per_side_in_side_colours(mini_story) -> None:

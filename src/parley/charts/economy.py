@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from ..i18n import label, resolve
 from ..palette import SIDE_COLOURS
 from .common import base_layout, citations, date_ticks, esc, source_labels, wrap
+from .figure import Figure, add_trace, new, scatter, update_xaxes, update_yaxes
 
 STATUS_SYMBOLS = {
     "floated": "circle-open",
@@ -21,13 +21,13 @@ STATUS_SYMBOLS = {
 
 def economy(
     offers: pd.DataFrame, actors: pd.DataFrame, sources: pd.DataFrame, lang: str | None = None
-) -> go.Figure:
+) -> Figure:
     """One line per offer from its first to its latest status; markers show each status."""
     lang = resolve(lang)
     labels = source_labels(sources)
     groups = dict(zip(actors["id"], actors["group"], strict=True))
     names = dict(zip(actors["id"], actors[f"name_{lang}"], strict=True))
-    fig = go.Figure()
+    fig = new()
     seen_sides: set[str] = set()
     sectors: list[str] = []
     for offer_id, steps in offers.groupby("id", sort=False):
@@ -49,8 +49,9 @@ def economy(
             + f"<br>{label('sources', lang)}: {wrap(citations(r['sources'], labels), 60)}"
             for _, r in steps.iterrows()
         ]
-        fig.add_trace(
-            go.Scatter(
+        add_trace(
+            fig,
+            scatter(
                 x=steps["date"],
                 y=[sector] * len(steps),
                 mode="lines+markers",
@@ -67,10 +68,10 @@ def economy(
                 customdata=[[offer_id]] * len(steps),
                 hovertext=hover,
                 hovertemplate="%{hovertext}<extra></extra>",
-            )
+            ),
         )
         seen_sides.add(side)
     base_layout(fig, label("economy_title", lang))
-    fig.update_xaxes(type="date", **date_ticks(lang))
-    fig.update_yaxes(categoryorder="array", categoryarray=sectors[::-1])
+    update_xaxes(fig, type="date", **date_ticks(lang))
+    update_yaxes(fig, categoryorder="array", categoryarray=sectors[::-1])
     return fig

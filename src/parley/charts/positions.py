@@ -12,12 +12,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from ..i18n import label, resolve
 from ..model import SIDES
 from ..palette import SIDE_COLOURS
-from .common import base_layout, citations, date_ticks, esc, source_labels, wrap
+from .common import axis_title, base_layout, citations, date_ticks, esc, source_labels, wrap
+from .figure import (
+    Figure,
+    Trace,
+    add_trace,
+    bar,
+    new,
+    scatter,
+    update_layout,
+    update_xaxes,
+    update_yaxes,
+)
 
 
 def latest_by_side(positions: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
@@ -92,12 +102,12 @@ SIDE_OFFSET = {side: (k - (len(SIDES) - 1) / 2) * 0.14 for k, side in enumerate(
 
 def _side_traces(
     snapshot: pd.DataFrame, rows: dict[str, int], hovers: pd.Series, lang: str
-) -> list[go.Scatter]:
+) -> list[Trace]:
     traces = []
     for side in SIDES:
         part = snapshot[snapshot["side"] == side]
         traces.append(
-            go.Scatter(
+            scatter(
                 x=part["stance"].tolist(),
                 y=[rows[i] - SIDE_OFFSET[side] for i in part["issue"]],
                 mode="markers",
@@ -122,7 +132,7 @@ def position_map(
     as_of: pd.Timestamp,
     lang: str | None = None,
     start: pd.Timestamp | None = None,
-) -> go.Figure:
+) -> Figure:
     """Issues down the side, stance across; a slider steps through month-end snapshots."""
     lang = resolve(lang)
     names = _issue_labels(issues, lang)
@@ -131,13 +141,13 @@ def position_map(
     rows = {issue: k for k, issue in enumerate(names)}  # first issue on top (y reversed)
     hovers = position_hovers(positions, actor_names, sources, lang)
     frames = [
-        go.Frame(
-            name=f"{d:%Y-%m-%d}",
-            data=_side_traces(latest_by_side(positions, d), rows, hovers, lang),
-        )
+        {
+            "name": f"{d:%Y-%m-%d}",
+            "data": _side_traces(latest_by_side(positions, d), rows, hovers, lang),
+        }
         for d in dates
     ]
-    fig = go.Figure(data=frames[-1].data, frames=frames)
+    fig = new([dict(t) for t in frames[-1]["data"]], frames=frames)
     steps = [
         {
             "method": "animate",
@@ -153,7 +163,8 @@ def position_map(
         }
         for d in dates
     ]
-    fig.update_layout(
+    update_layout(
+        fig,
         sliders=[
             {
                 "active": len(dates) - 1,
@@ -187,17 +198,21 @@ def position_map(
         ],
     )
     base_layout(fig, label("position_map_title", lang), height=560)
-    fig.update_xaxes(
-        range=[-0.5, 10.5], title=label("stance_axis", lang), zeroline=False, tickvals=[0, 5, 10]
+    update_xaxes(
+        fig,
+        range=[-0.5, 10.5],
+        title=axis_title(label("stance_axis", lang)),
+        zeroline=False,
+        tickvals=[0, 5, 10],
     )
-    fig.update_yaxes(
+    update_yaxes(
+        fig,
         tickvals=list(rows.values()),
         ticktext=list(names.values()),
         autorange="reversed",
-        range=None,
         zeroline=False,
     )
-    fig.update_layout(margin={"b": 150})
+    update_layout(fig, margin={"b": 150})
     return fig
 
 
@@ -208,12 +223,12 @@ def trajectories(
     sources: pd.DataFrame,
     as_of: pd.Timestamp,
     lang: str | None = None,
-) -> go.Figure:
+) -> Figure:
     """Step lines of each side's stance over time; a dropdown picks the issue."""
     lang = resolve(lang)
     actor_names = dict(zip(actors["id"], actors[f"name_{lang}"], strict=True))
     hovers = position_hovers(positions, actor_names, sources, lang)
-    fig = go.Figure()
+    fig = new()
     issue_ids = list(issues["id"])
     per_issue: list[int] = []
     for k, issue in enumerate(issue_ids):
@@ -227,8 +242,9 @@ def trajectories(
             xs = [*part["as_of"], as_of]
             ys = [*part["stance"], part["stance"].iloc[-1]]
             hover = hovers.loc[part.index].tolist()
-            fig.add_trace(
-                go.Scatter(
+            add_trace(
+                fig,
+                scatter(
                     x=xs,
                     y=ys,
                     mode="lines+markers",
@@ -239,7 +255,7 @@ def trajectories(
                     visible=k == 0,
                     hovertext=[*hover, ""],
                     hovertemplate="%{hovertext}<extra></extra>",
-                )
+                ),
             )
             count += 1
         per_issue.append(count)
@@ -261,8 +277,8 @@ def trajectories(
         )
     base_layout(fig, label("trajectories_title", lang), height=600)
     first = issues.iloc[0] if len(issues) else None
-    fig.update_layout(
-        # The issue picker sits on its own row between the title and the plot, the legend
+    update_layout(
+        fig,  # The issue picker sits on its own row between the title and the plot, the legend
         # at the right of that row; what 0 and 10 mean goes under the plot (too long for
         # an axis title).
         margin={"t": 110, "b": 150},
@@ -292,8 +308,10 @@ def trajectories(
             }
         ],
     )
-    fig.update_yaxes(range=[-0.5, 10.5], title=label("stance", lang), tickvals=[0, 5, 10])
-    fig.update_xaxes(type="date", **date_ticks(lang))
+    update_yaxes(
+        fig, range=[-0.5, 10.5], title=axis_title(label("stance", lang)), tickvals=[0, 5, 10]
+    )
+    update_xaxes(fig, type="date", **date_ticks(lang))
     return fig
 
 
@@ -341,7 +359,7 @@ def zone_of_agreement(
     as_of: pd.Timestamp,
     lang: str | None = None,
     settlement: dict[str, float] | None = None,
-) -> go.Figure:
+) -> Figure:
     """Acceptable ranges as bars, red lines as crosses, the shared overlap shaded per issue.
 
     ``settlement`` (issue id → stance), when given, is drawn as a black diamond per issue:
@@ -354,10 +372,11 @@ def zone_of_agreement(
     ranges = latest_stated(positions, as_of, "acceptable_low")
     red_lines = latest_stated(positions, as_of, "red_line_at")
     zone = zone_table(ranges, ids)
-    fig = go.Figure()
+    fig = new()
     shared = [i for i in ids if zone[i]["overlap"]]
-    fig.add_trace(
-        go.Bar(
+    add_trace(
+        fig,
+        bar(
             y=[rows[i] for i in shared],
             x=[zone[i]["high"] - zone[i]["low"] for i in shared],
             base=[zone[i]["low"] for i in shared],
@@ -368,12 +387,13 @@ def zone_of_agreement(
             customdata=[zone[i]["high"] for i in shared],
             hovertemplate=f"{esc(label('overlap', lang))}: %{{base:g}}–%{{customdata:g}}"
             "<extra></extra>",
-        )
+        ),
     )
     for side in SIDES:
         part = ranges[ranges["side"] == side]
-        fig.add_trace(
-            go.Bar(
+        add_trace(
+            fig,
+            bar(
                 y=[rows[i] - SIDE_OFFSET[side] for i in part["issue"]],
                 x=(part["acceptable_high"] - part["acceptable_low"]).clip(lower=0.08).tolist(),
                 base=part["acceptable_low"].tolist(),
@@ -385,11 +405,12 @@ def zone_of_agreement(
                 customdata=part["acceptable_high"].tolist(),
                 hovertemplate=f"{esc(label(f'side_{side}', lang))} — "
                 f"{esc(label('acceptable', lang))}: %{{base:g}}–%{{customdata:g}}<extra></extra>",
-            )
+            ),
         )
         lines = red_lines[red_lines["side"] == side]
-        fig.add_trace(
-            go.Scatter(
+        add_trace(
+            fig,
+            scatter(
                 y=[rows[i] - SIDE_OFFSET[side] for i in lines["issue"]],
                 x=lines["red_line_at"].tolist(),
                 mode="markers",
@@ -408,12 +429,13 @@ def zone_of_agreement(
                     for _, r in lines.iterrows()
                 ],
                 hovertemplate="%{hovertext}<extra></extra>",
-            )
+            ),
         )
     if settlement:
         chosen = [i for i in ids if i in settlement]
-        fig.add_trace(
-            go.Scatter(
+        add_trace(
+            fig,
+            scatter(
                 y=[rows[i] for i in chosen],
                 x=[settlement[i] for i in chosen],
                 mode="markers",
@@ -425,12 +447,15 @@ def zone_of_agreement(
                     "line": {"width": 2, "color": "white"},
                 },
                 hovertemplate=f"{esc(label('settlement', lang))}: %{{x:g}}<extra></extra>",
-            )
+            ),
         )
     base_layout(fig, label("zone_title", lang), height=520)
-    fig.update_layout(barmode="overlay")
-    fig.update_xaxes(range=[-0.3, 10.3], title=label("stance_axis", lang), tickvals=[0, 5, 10])
-    fig.update_yaxes(
+    update_layout(fig, barmode="overlay")
+    update_xaxes(
+        fig, range=[-0.3, 10.3], title=axis_title(label("stance_axis", lang)), tickvals=[0, 5, 10]
+    )
+    update_yaxes(
+        fig,
         tickvals=list(rows.values()),
         ticktext=[f"{names[i]}<br><sup>{_zone_status(zone[i], lang)}</sup>" for i in ids],
         autorange="reversed",

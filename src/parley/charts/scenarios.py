@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from ..i18n import label, resolve
 from ..model import SIDES
 from ..palette import SIDE_COLOURS
-from .common import base_layout, esc
+from .common import axis_title, base_layout, esc
+from .figure import Figure, add_trace, new, scatter, update_layout, update_xaxes, update_yaxes
 from .positions import latest_by_side
 
 SCENARIO_SYMBOLS = ("diamond", "square", "triangle-up", "star", "hexagon", "cross")
@@ -20,15 +20,16 @@ def scenarios(
     issues: pd.DataFrame,
     as_of: pd.Timestamp,
     lang: str | None = None,
-) -> go.Figure:
+) -> Figure:
     lang = resolve(lang)
     names = dict(zip(issues["id"], issues[f"title_{lang}"].map(esc), strict=True))
     snapshot = latest_by_side(positions, as_of)
-    fig = go.Figure()
+    fig = new()
     for side in SIDES:
         part = snapshot[snapshot["side"] == side]
-        fig.add_trace(
-            go.Scatter(
+        add_trace(
+            fig,
+            scatter(
                 x=part["stance"].tolist(),
                 y=[names[i] for i in part["issue"]],
                 mode="markers",
@@ -36,13 +37,14 @@ def scenarios(
                 legendgroup="sides",
                 marker={"color": SIDE_COLOURS[side], "size": 10, "opacity": 0.55},
                 hovertemplate=f"{esc(label(f'side_{side}', lang))}: %{{x:g}}<extra></extra>",
-            )
+            ),
         )
     for k, (sid, rows) in enumerate(scenarios.groupby("id", sort=False)):
         title = esc(rows.iloc[0][f"title_{lang}"])
         rows = rows[rows["issue"].isin(names)]
-        fig.add_trace(
-            go.Scatter(
+        add_trace(
+            fig,
+            scatter(
                 x=rows["stance"].tolist(),
                 y=[names[i] for i in rows["issue"]],
                 mode="markers",
@@ -56,13 +58,16 @@ def scenarios(
                 },
                 customdata=[[sid]] * len(rows),
                 hovertemplate=f"<b>{title}</b><br>%{{y}}: %{{x:g}}<extra></extra>",
-            )
+            ),
         )
     base_layout(fig, label("scenarios_title", lang), height=540)
-    fig.update_xaxes(range=[-0.5, 10.5], title=label("stance_axis", lang), tickvals=[0, 5, 10])
-    fig.update_yaxes(categoryorder="array", categoryarray=list(names.values())[::-1])
+    update_xaxes(
+        fig, range=[-0.5, 10.5], title=axis_title(label("stance_axis", lang)), tickvals=[0, 5, 10]
+    )
+    update_yaxes(fig, categoryorder="array", categoryarray=list(names.values())[::-1])
     # Scenario names are long: a legend under the chart keeps the plot area wide.
-    fig.update_layout(
+    update_layout(
+        fig,
         legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -0.18, "yanchor": "top"},
         margin={"b": 150},
     )

@@ -6,11 +6,11 @@ from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from ..i18n import label, resolve
 from ..palette import SIDE_COLOURS, SIDE_ORDER
 from .common import base_layout, citations, date_ticks, esc, source_labels, wrap
+from .figure import Figure, add_trace, new, scatter, update_xaxes, update_yaxes
 from .scale import thin
 
 LANES: dict[str, str] = {
@@ -133,7 +133,7 @@ def timeline(
     lang: str | None = None,
     prepared: pd.DataFrame | None = None,
     every_side: bool = False,
-) -> go.Figure:
+) -> Figure:
     """Events as markers: x = date, y = lane (kind), colour = lead side, size = importance.
 
     ``every_side`` keeps a (possibly empty) trace per side so a widget can refill the
@@ -141,15 +141,16 @@ def timeline(
     """
     lang = resolve(lang)
     df = prepared if prepared is not None else prepare(events, sources, lang)
-    fig = go.Figure()
+    fig = new()
     for side in SIDE_ORDER:
         part = df[df["side"] == side]
         if part.empty and not every_side:
             continue
         data = trace_data(part)
         marker = data.pop("marker")
-        fig.add_trace(
-            go.Scatter(
+        add_trace(
+            fig,
+            scatter(
                 **data,
                 mode="markers",
                 name=label(f"side_{side}", lang),
@@ -161,16 +162,16 @@ def timeline(
                     "opacity": 0.9,
                 },
                 hovertemplate="%{hovertext}<extra></extra>",
-            )
+            ),
         )
     used = [lane for lane in LANE_ORDER if lane in set(df["lane"])]
     names = [label(f"lane_{lane}", lang) for lane in used]
     base_layout(fig, label("timeline_title", lang))
-    fig.update_yaxes(categoryorder="array", categoryarray=names[::-1], title=None)
-    fig.update_xaxes(
+    update_yaxes(fig, categoryorder="array", categoryarray=names[::-1])
+    update_xaxes(
+        fig,
         type="date",
         **date_ticks(lang),
         rangeslider={"visible": True, "thickness": 0.08},
-        title=None,
     )
     return fig

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from ..i18n import label, resolve
 from .common import base_layout, citations, date_ticks, esc, source_labels, wrap
+from .figure import Figure, add_trace, new, scatter, update_xaxes, update_yaxes
 
 KIND_COLOURS = {
     "analysis": "#0072B2",
@@ -50,7 +50,7 @@ def _voice_hover(
 
 def voices(
     voices: pd.DataFrame, events: pd.DataFrame, sources: pd.DataFrame, lang: str | None = None
-) -> go.Figure:
+) -> Figure:
     lang = resolve(lang)
     labels = source_labels(sources)
     df = voices.assign(when=voice_dates(voices, events)).dropna(subset=["when"])
@@ -59,10 +59,11 @@ def voices(
     answered = sorted(
         {e for ids in df["responds_to"] for e in ids if e in dates}, key=lambda e: (dates[e], e)
     )
-    fig = go.Figure()
+    fig = new()
     lane_events = label("voices_events_lane", lang)
-    fig.add_trace(
-        go.Scatter(
+    add_trace(
+        fig,
+        scatter(
             x=[dates[e] for e in answered],
             y=[lane_events] * len(answered),
             mode="markers",
@@ -70,7 +71,7 @@ def voices(
             marker={"color": "#777", "size": 9, "symbol": "line-ns-open"},
             hovertext=[f"<b>{esc(titles[e])}</b><br>{dates[e]:%Y-%m-%d}" for e in answered],
             hovertemplate="%{hovertext}<extra></extra>",
-        )
+        ),
     )
     for kind in KINDS:
         part = df[df["kind"] == kind]
@@ -85,19 +86,21 @@ def voices(
                 if e in dates:
                     xs += [r["when"], dates[e], None]
                     ys += [lane, lane_events, None]
-        fig.add_trace(
-            go.Scatter(
+        add_trace(
+            fig,
+            scatter(
                 x=xs,
                 y=ys,
                 mode="lines",
                 hoverinfo="skip",
                 showlegend=False,
                 line={"color": KIND_COLOURS[kind], "width": 0.7},
-            )
+            ),
         )
         hover = [_voice_hover(r, kind, titles, labels, lang) for _, r in part.iterrows()]
-        fig.add_trace(
-            go.Scatter(
+        add_trace(
+            fig,
+            scatter(
                 x=part["when"],
                 y=[lane] * len(part),
                 mode="markers",
@@ -110,11 +113,12 @@ def voices(
                 customdata=part[["id"]].to_numpy(),
                 hovertext=hover,
                 hovertemplate="%{hovertext}<extra></extra>",
-            )
+            ),
         )
     base_layout(fig, label("voices_title", lang), height=440)
-    fig.update_xaxes(type="date", **date_ticks(lang))
-    fig.update_yaxes(
+    update_xaxes(fig, type="date", **date_ticks(lang))
+    update_yaxes(
+        fig,
         categoryorder="array",
         categoryarray=[lane_events, *[label(f"voice_{k}", lang) for k in KINDS]],
     )

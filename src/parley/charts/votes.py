@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from ..i18n import label, resolve
-from .common import base_layout, citations, esc, source_labels, wrap
+from .common import axis_title, base_layout, citations, esc, source_labels, wrap
+from .figure import (
+    Figure,
+    add_annotation,
+    add_trace,
+    bar,
+    new,
+    update_layout,
+    update_xaxes,
+    update_yaxes,
+)
 
 # Neutral, colour-blind-safe shades: vote choices are not sides, so no side colours here.
 CHOICE_COLOURS = {"yes": "#56B4E9", "no": "#CC79A7", "abstain": "#BBBBBB", "absent": "#EEEEEE"}
@@ -19,12 +28,12 @@ def resolution_label(row: pd.Series, lang: str) -> str:
     return f"{esc(row['resolution'])}<br><sup>{body} · {row['date']:%Y-%m-%d}</sup>"
 
 
-def un_votes(votes: pd.DataFrame, sources: pd.DataFrame, lang: str | None = None) -> go.Figure:
+def un_votes(votes: pd.DataFrame, sources: pd.DataFrame, lang: str | None = None) -> Figure:
     lang = resolve(lang)
     df = votes.sort_values(["date", "body", "resolution"], kind="stable")
     labels = source_labels(sources)
     ys = [resolution_label(r, lang) for _, r in df.iterrows()]
-    fig = go.Figure()
+    fig = new()
     for choice in ("yes", "no", "abstain", "absent"):
         counts = df[choice].fillna(0).astype(int).tolist()
         hover = [
@@ -32,8 +41,9 @@ def un_votes(votes: pd.DataFrame, sources: pd.DataFrame, lang: str | None = None
             f"<br>{label('sources', lang)}: {wrap(citations(r['sources'], labels), 60)}"
             for n, (_, r) in zip(counts, df.iterrows(), strict=True)
         ]
-        fig.add_trace(
-            go.Bar(
+        add_trace(
+            fig,
+            bar(
                 y=ys,
                 x=counts,
                 orientation="h",
@@ -43,7 +53,7 @@ def un_votes(votes: pd.DataFrame, sources: pd.DataFrame, lang: str | None = None
                 textposition="inside",
                 hovertext=hover,
                 hovertemplate="%{hovertext}<extra></extra>",
-            )
+            ),
         )
     for y, (_, r) in zip(ys, df.iterrows(), strict=True):
         notes = [
@@ -52,7 +62,8 @@ def un_votes(votes: pd.DataFrame, sources: pd.DataFrame, lang: str | None = None
             if s in r["notable"]
         ]
         if notes:
-            fig.add_annotation(
+            add_annotation(
+                fig,
                 y=y,
                 x=1.0,
                 xref="paper",
@@ -63,7 +74,7 @@ def un_votes(votes: pd.DataFrame, sources: pd.DataFrame, lang: str | None = None
                 font={"size": 11},
             )
     base_layout(fig, label("votes_title", lang), height=max(320, 130 * len(df) + 120))
-    fig.update_layout(barmode="stack", margin={"r": 190})
-    fig.update_xaxes(title=label("states", lang))
-    fig.update_yaxes(categoryorder="array", categoryarray=ys[::-1])
+    update_layout(fig, barmode="stack", margin={"r": 190})
+    update_xaxes(fig, title=axis_title(label("states", lang)))
+    update_yaxes(fig, categoryorder="array", categoryarray=ys[::-1])
     return fig

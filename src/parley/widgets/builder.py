@@ -10,9 +10,9 @@ from typing import Any
 
 import ipywidgets as w
 import pandas as pd
-import plotly.graph_objects as go
 
 from .. import i18n
+from ..charts.figure import Figure
 from ..charts.positions import zone_of_agreement
 from ..figures import Tables
 from ..model import SIDES, Story
@@ -33,7 +33,7 @@ class ScenarioBuilder:
         self._hold = False
         # Ranges and red lines depend on the positions and as_of only: once, not per move.
         self._limits = stated_limits(tables["positions"], self.as_of)
-        self._charts: dict[str, go.Figure] = {}  # per language, see _draw_chart
+        self._charts: dict[str, Figure] = {}  # per language, see _draw_chart
         self.sliders = {
             issue.id: w.FloatSlider(
                 min=issue.scale.min,
@@ -141,7 +141,7 @@ class ScenarioBuilder:
         """
         show_figure(self.figure, self._chart(self.lang))
 
-    def _chart(self, lang: str) -> go.Figure:
+    def _chart(self, lang: str) -> Figure:
         if lang not in self._charts:
             self._charts[lang] = zone_of_agreement(
                 self.tables["positions"],

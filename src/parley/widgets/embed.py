@@ -4,21 +4,22 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from ..charts.common import template
+from ..charts.common import TEMPLATE
+from ..charts.figure import Figure
 
 
 def figure_widget() -> go.FigureWidget:
     """An empty FigureWidget on the charts' lean template: a bare one validates plotly's
     whole default template."""
-    return go.FigureWidget(layout={"template": template()})
+    return go.FigureWidget(layout={"template": TEMPLATE})
 
 
-def show_figure(widget: go.FigureWidget, fig: go.Figure) -> None:
+def show_figure(widget: go.FigureWidget, fig: Figure) -> None:
     """Replace what ``widget`` shows with ``fig``'s traces and layout, in one update."""
     with widget.batch_update():
         widget.data = ()
-        widget.add_traces(list(fig.data))
-        widget.layout = fig.layout
+        widget.add_traces(fig["data"])
+        widget.layout = fig["layout"]
 
 
 def embed(figure: go.FigureWidget) -> go.FigureWidget:

@@ -13,10 +13,10 @@ from typing import Any
 import ipywidgets as w
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 
 from .. import i18n
 from ..charts.common import source_labels
+from ..charts.figure import Figure
 from ..charts.timeline import prepare, timeline, trace_data
 from ..explore import BadCode, Filter, filter_mask, search_haystack
 from ..figures import Tables
@@ -48,14 +48,14 @@ class _View:
     """One language's precomputed rows: what a filter change slices instead of rebuilding."""
 
     prepared: pd.DataFrame  # prepare()'s rows plus each event's result-list label
-    figure: go.Figure  # the unfiltered timeline in this language
+    figure: Figure  # the unfiltered timeline in this language
     # side -> (positions of its rows in ``prepared``, those rows): sliced per filter
     sides: dict[str, tuple[np.ndarray, pd.DataFrame]]
     ids: np.ndarray
     result_labels: np.ndarray
 
     @classmethod
-    def build(cls, prepared: pd.DataFrame, figure: go.Figure) -> _View:
+    def build(cls, prepared: pd.DataFrame, figure: Figure) -> _View:
         side = prepared["side"].to_numpy()
         sides = {}
         for s in SIDES_IN_FIGURE:

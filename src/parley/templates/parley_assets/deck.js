@@ -181,12 +181,17 @@
     for (var pct = 95; section.scrollHeight > ROOM && pct >= MIN_FONT; pct -= 5) {
       section.style.fontSize = pct + "%";
     }
+    var resized = charts.length > 0 || section.style.fontSize !== "";
     return Promise.all(
       each(charts, function (div) {
         return window.parleyCharts.draw(div, { height: height });
       })
     ).then(function () {
-      window.Reveal.layout(); // re-centre the slide at its final height (one layout pass)
+      // Re-centre the shown slide at its final height (one layout pass). A slide fitted
+      // ahead of time needs none: reveal.js lays the deck out when it moves to a slide.
+      if (resized && section === window.Reveal.getCurrentSlide()) {
+        window.Reveal.layout();
+      }
       section.setAttribute("data-parley-fit", "done");
     });
   }
