@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 import pandas as pd
 from IPython.display import display
 
-from . import figures, i18n, render, views
+from . import figures, i18n, loops, render, views
 from .charts.figure import Figure
 from .load import load_story
 from .model import Story
@@ -211,12 +211,13 @@ def _static_stand_in(key: str) -> None:
 
 
 def _display_warm(widget: Any) -> None:
-    """Show a widget, then build its views in the other language too, so the reader's first
-    language switch swaps prepared figures (~20 ms) instead of building them (~60–120 ms)."""
+    """Show a widget; once the kernel is idle, build its views in the other language too,
+    so the reader's first language switch swaps prepared figures (~20 ms) instead of
+    building them (~60–120 ms). Idle, not now: the reader should not wait for the cell on
+    work for a switch they may never make."""
     display(widget.widget)
-    for lang in i18n.LANGS:
-        if lang != widget.lang:
-            widget.warm(lang)
+    others = [lang for lang in i18n.LANGS if lang != widget.lang]
+    loops.when_idle(lambda: [widget.warm(lang) for lang in others])
 
 
 def explorer() -> None:

@@ -266,7 +266,7 @@ def test_cached_source_labels_cite_as_the_sources_table_did() -> None:
         assert citations(ids, labels) == expected
 
 
-_MIDNIGHT = re.compile(r"^(\d{4}-\d\d-\d\d)T00:00:00(?:\.0+)?$")
+_WHOLE_SECONDS = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\.0+$")
 
 
 def _same_dates(value):
@@ -275,8 +275,10 @@ def _same_dates(value):
         return {k: _same_dates(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_same_dates(v) for v in value]
-    if isinstance(value, str) and (m := _MIDNIGHT.match(value)):
-        return m.group(1)
+    if isinstance(value, str) and (m := _WHOLE_SECONDS.match(value)):
+        value = m.group(1)
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d\d-\d\dT00:00:00", value):
+        return value[:10]
     return value
 
 
@@ -306,7 +308,8 @@ def test_notebook_bundle_is_plotlys_own(lang: str) -> None:
 
 def test_showing_a_chart_leaves_plotlys_renderer_registry_unimported() -> None:
     """The registry imports nbformat and jsonschema (~0.25 s of a kernel's first chart); a
-    figure is shown as a dict, never through plotly's object model (~0.3 s more)."""
+    figure is shown as a dict, never through plotly's object model (~0.3 s more) nor its
+    JSON encoder (~0.09 s of imports)."""
     import subprocess
     import sys
 
@@ -318,7 +321,8 @@ def test_showing_a_chart_leaves_plotlys_renderer_registry_unimported() -> None:
         "data, _ = nb._bundle(made)\n"
         "assert 'application/vnd.plotly.v1+json' in data\n"
         "print(sorted(m for m in ('nbformat', 'jsonschema', 'plotly.io._renderers',"
-        " 'plotly.graph_objs._figure', 'plotly.graph_objs._scatter') if m in sys.modules))\n"
+        " 'plotly.io._json', 'plotly.graph_objs._figure', 'plotly.graph_objs._scatter')"
+        " if m in sys.modules))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code],
@@ -362,3 +366,37 @@ def test_figure_helpers_merge_as_plotly_updates() -> None:
     # a shared constant is copied in, never changed through a figure
     assert shared == {"layout": {"font": {"size": 10}}}
     go.Figure(fig)  # and plotly takes the result
+
+
+def test_figure_json_is_what_plotlys_encoder_writes() -> None:
+    """to_plain stands in for plotly.io.json (slow to import): same values, JSON types."""
+    import datetime as dt
+
+    import numpy as np
+    from plotly.io.json import to_json_plotly
+
+    from parley.charts.figure import to_plain
+
+    value = {
+        "ints": np.array([1, 2], dtype="int64"),
+        "objects": np.array([["a"], ["b"]], dtype=object),
+        "when": pd.Series(pd.to_datetime(["2025-02-04", None])),
+        "stamps": np.array(["2025-03-01T12:30"], dtype="datetime64[ns]"),
+        "scalars": [np.float64(1.5), np.int64(3), np.bool_(True), float("nan"), float("inf")],
+        "dates": [dt.date(2025, 1, 20), pd.Timestamp("2025-01-20"), pd.NaT, None],
+        "nested": ({"t": "<b>x</b>"},),
+    }
+    plain = to_plain(value)
+    assert json.loads(json.dumps(plain, allow_nan=False)) == plain
+    assert plain == {
+        "ints": [1, 2],
+        "objects": [["a"], ["b"]],
+        "when": ["2025-02-04T00:00:00", None],
+        "stamps": ["2025-03-01T12:30:00"],
+        "scalars": [1.5, 3, True, None, None],
+        "dates": ["2025-01-20", "2025-01-20T00:00:00", None, None],
+        "nested": [{"t": "<b>x</b>"}],
+    }
+    assert _same_dates(plain) == _same_dates(json.loads(to_json_plotly(value)))
+    with pytest.raises(TypeError, match="object is not a plotly JSON value"):
+        to_plain({"x": object()})

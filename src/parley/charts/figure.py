@@ -12,9 +12,13 @@ nested dicts merge, anything else (lists included) replaces.
 
 from __future__ import annotations
 
-import json
+import datetime as dt
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any
+
+import numpy as np
+import pandas as pd
 
 Figure = dict[str, Any]  # {"data": [trace, …], "layout": {…}, "frames": [{name, data}, …]}
 Trace = dict[str, Any]
@@ -68,17 +72,32 @@ def add_annotation(fig: Figure, **props: Any) -> Figure:
     return fig
 
 
-def to_json(fig: Mapping[str, Any]) -> str:
-    """The figure as JSON, encoded as plotly encodes it (dates, numpy arrays, NaN → null)."""
-    from plotly.io.json import to_json_plotly
-
-    return to_json_plotly(fig)
-
-
-def to_plain(fig: Mapping[str, Any]) -> Figure:
-    """The figure with only JSON types left: what a front end receives."""
-    out: Figure = json.loads(to_json(fig))
-    return out
+def to_plain(value: Any) -> Any:
+    """``value`` with only JSON types left, as plotly's JSON encoder writes a figure: numpy
+    arrays and scalars as lists and numbers, dates in ISO format, NaN, NaT and infinities
+    as null. Here rather than plotly.io.json, whose import (narwhals, validators) cost a
+    kernel's first chart ~0.09 s."""
+    if value is None or isinstance(value, str | bool | int):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, Mapping):
+        return {str(k): to_plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_plain(v) for v in value]
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind == "M":  # datetime64: tolist() would give integers
+            return [to_plain(pd.Timestamp(v)) for v in value]
+        return to_plain(value.tolist())
+    if isinstance(value, pd.Series | pd.Index):
+        return to_plain(value.tolist())
+    if isinstance(value, np.generic):
+        return to_plain(value.item())
+    if value is pd.NaT:
+        return None
+    if isinstance(value, dt.date | dt.time):  # pd.Timestamp is a datetime
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not a plotly JSON value: {value!r:.80}")
 
 
 def add_trace(fig: Figure, trace: Trace) -> Figure:

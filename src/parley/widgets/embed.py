@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from ..charts.common import TEMPLATE
 from ..charts.figure import Figure
 
 
 def figure_widget() -> go.FigureWidget:
-    """An empty FigureWidget on the charts' lean template: a bare one validates plotly's
-    whole default template."""
-    return go.FigureWidget(layout={"template": TEMPLATE})
+    """An empty FigureWidget with an empty template until :func:`show_figure` brings a
+    chart's layout and its lean template: a bare one validates plotly's whole default
+    template, and the lean one here would be validated twice."""
+    return go.FigureWidget(layout={"template": {}})
 
 
 def show_figure(widget: go.FigureWidget, fig: Figure) -> None:
