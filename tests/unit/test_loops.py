@@ -5,30 +5,37 @@ from __future__ import annotations
 import asyncio
 import threading
 
+from kernel_support import in_a_fresh_thread, in_a_kernel_cell
+
 from parley import loops
 
 
-def test_outside_loop_runs_in_a_thread_without_a_loop() -> None:
-    def where() -> tuple[str, bool]:
-        try:
-            asyncio.get_running_loop()
-            has_loop = True
-        except RuntimeError:
-            has_loop = False
-        return threading.current_thread().name, has_loop
+def _where() -> tuple[str, bool]:
+    try:
+        asyncio.get_running_loop()
+        has_loop = True
+    except RuntimeError:
+        has_loop = False
+    return threading.current_thread().name, has_loop
 
-    assert loops.outside_loop(where) == (threading.current_thread().name, False)
 
-    async def inside() -> tuple[str, bool]:
-        return loops.outside_loop(where)
+def test_outside_loop_runs_here_without_a_loop_else_in_a_thread() -> None:
+    def plain() -> tuple[tuple[str, bool], str]:
+        return loops.outside_loop(_where), threading.current_thread().name
 
-    name, has_loop = asyncio.run(inside())
-    assert name != threading.current_thread().name and not has_loop
+    (ran_in, has_loop), caller = in_a_fresh_thread(plain)
+    assert ran_in == caller and not has_loop
+
+    def in_loop() -> tuple[tuple[str, bool], str]:
+        return loops.outside_loop(_where), threading.current_thread().name
+
+    (ran_in, has_loop), caller = in_a_kernel_cell(in_loop, idle=0)
+    assert ran_in != caller and not has_loop
 
 
 def test_when_idle_runs_at_once_without_a_loop() -> None:
     ran: list[int] = []
-    loops.when_idle(lambda: ran.append(1))
+    in_a_fresh_thread(lambda: loops.when_idle(lambda: ran.append(1)))
     assert ran == [1]
 
 
@@ -39,14 +46,12 @@ def test_when_idle_waits_for_the_loop_and_drops_failures() -> None:
         ran.append("boom")
         raise RuntimeError("only ahead of need")
 
-    async def cell() -> list[str]:
+    def cell() -> list[str]:
         loops.when_idle(lambda: ran.append("warm"), delay=0.05)
         loops.when_idle(boom, delay=0.01)
-        seen = list(ran)  # nothing runs inside the "cell" that scheduled it
-        await asyncio.sleep(0.2)  # the kernel goes idle
-        return seen
+        return list(ran)  # nothing runs inside the cell that scheduled it
 
-    assert asyncio.run(cell()) == []
+    assert in_a_kernel_cell(cell, idle=0.2) == []
     assert ran == ["boom", "warm"]
 
 
@@ -67,12 +72,10 @@ def test_widget_shown_then_warmed_in_the_other_language_when_idle(monkeypatch) -
     monkeypatch.setattr(nb, "display", shown.append)
     w = Widget()
 
-    async def cell() -> list[str]:
+    def cell() -> list[str]:
         nb._display_warm(w)
-        seen = list(w.warmed)
-        await asyncio.sleep(loops.IDLE_DELAY + 0.3)
-        return seen
+        return list(w.warmed)
 
-    assert asyncio.run(cell()) == []
+    assert in_a_kernel_cell(cell) == []
     assert shown == [w.widget]
     assert w.warmed == [lang for lang in i18n.LANGS if lang != "ja"]

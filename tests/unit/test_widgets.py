@@ -320,9 +320,11 @@ def test_precomputed_limits_judge_as_the_row_by_row_verdicts() -> None:
 
 
 def test_notebook_widgets_prepare_the_other_language(monkeypatch: pytest.MonkeyPatch) -> None:
-    """nb.explorer() / nb.scenario_builder() warm the other language once shown, so the
-    reader's first switch only swaps prepared figures."""
+    """nb.explorer() / nb.scenario_builder() warm the other language once the kernel is
+    idle after showing them, so the reader's first switch only swaps prepared figures."""
     from unittest import mock
+
+    from kernel_support import in_a_kernel_cell
 
     from parley import nb
 
@@ -330,5 +332,10 @@ def test_notebook_widgets_prepare_the_other_language(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(i18n, "_lang", "ja")
     for make, cls in ((nb.explorer, Explorer), (nb.scenario_builder, ScenarioBuilder)):
         with mock.patch.object(cls, "warm", autospec=True) as warm:
-            make()
+
+            def cell(make=make, warm=warm) -> int:
+                make()
+                return warm.call_count
+
+            assert in_a_kernel_cell(cell) == 0, cls.__name__  # not inside the cell
         assert [c.args[1] for c in warm.call_args_list] == ["en"], cls.__name__
