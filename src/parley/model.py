@@ -41,9 +41,12 @@ def _parse_date(value: object) -> object:
         raise ValueError(f"{value!r} is not a real calendar date") from None
 
 
+_SPACE_RE = re.compile(r"\s")  # the characters str.isspace() accepts, found in one C pass
+
+
 def _check_url(value: str) -> str:
     parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
+    if parts.scheme not in ("http", "https") or not parts.netloc or _SPACE_RE.search(value):
         raise ValueError(f"{value!r} is not an http(s) URL")
     return value
 

@@ -60,6 +60,11 @@ def test_source_needs_url_and_date_unless_seed() -> None:
     with pytest.raises(ValidationError, match="not an http"):
         Source.model_validate({**base, "url": "javascript:alert(1)", "published": "2025-01-01"})
     assert Source.model_validate({**base, "kind": "seed"}).url is None
+    for spaced in ("https://a.example/x y", "https://a.example/x\u00a0y", "https://a.example/\t"):
+        with pytest.raises(ValidationError, match="not an http"):
+            Source.model_validate({**base, "url": spaced, "published": "2025-01-01"})
+    ok = Source.model_validate({**base, "url": "https://a.example/x", "published": "2025-01-01"})
+    assert ok.url == "https://a.example/x"
 
 
 def test_counts_are_non_negative_integers() -> None:
