@@ -39,6 +39,11 @@ def bar(**props: Any) -> Trace:
     return {"type": "bar", **props}
 
 
+def add_trace(fig: Figure, trace: Trace) -> Figure:
+    fig["data"].append(trace)
+    return fig
+
+
 def merge(target: dict[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
     """``changes`` merged into ``target`` as plotly's ``update`` does; mappings are copied
     in, so a shared constant (the template) is never changed through a figure."""
@@ -91,6 +96,8 @@ def to_plain(value: Any) -> Any:
         return to_plain(value.tolist())
     if isinstance(value, pd.Series | pd.Index):
         return to_plain(value.tolist())
+    if isinstance(value, np.datetime64):  # .item() of a nanosecond date is an integer
+        return to_plain(pd.Timestamp(value))
     if isinstance(value, np.generic):
         return to_plain(value.item())
     if value is pd.NaT:
@@ -98,8 +105,3 @@ def to_plain(value: Any) -> Any:
     if isinstance(value, dt.date | dt.time):  # pd.Timestamp is a datetime
         return value.isoformat()
     raise TypeError(f"{type(value).__name__} is not a plotly JSON value: {value!r:.80}")
-
-
-def add_trace(fig: Figure, trace: Trace) -> Figure:
-    fig["data"].append(trace)
-    return fig
