@@ -211,13 +211,22 @@ def _static_stand_in(key: str) -> None:
 
 
 def _display_warm(widget: Any) -> None:
-    """Show a widget; once the kernel is idle, build its views in the other language too,
-    so the reader's first language switch swaps prepared figures (~20 ms) instead of
-    building them (~60–120 ms). Idle, not now: the reader should not wait for the cell on
-    work for a switch they may never make."""
+    """Show a widget; once the kernel is idle, fit its chart to the width of its box (see
+    :func:`~parley.widgets.embed.fit_width`) and build its views in the other language, so
+    the reader's first language switch swaps prepared figures (~20 ms) instead of building
+    them (~60–120 ms). Idle, not now: the reader should not wait for the cell on work for a
+    switch they may never make, and the chart can only be measured once it is shown."""
+    from .widgets.embed import fit_width
+
     display(widget.widget)
     others = [lang for lang in i18n.LANGS if lang != widget.lang]
-    loops.when_idle(lambda: [widget.warm(lang) for lang in others])
+
+    def when_shown() -> None:
+        fit_width(widget.figure)
+        for lang in others:
+            widget.warm(lang)
+
+    loops.when_idle(when_shown)
 
 
 def explorer() -> None:

@@ -58,3 +58,31 @@ def test_run_all_then_switch_language_updates_the_figure(lab: Server, page: Any)
     page.get_by_role("button", name="English", exact=True).click()
     expect(title).to_have_text(i18n.label("timeline_title", "en"), timeout=30_000)
     assert errors == []
+
+
+# Each plotly chart inside a widget box: its drawn width and its box's width.
+WIDGET_CHART_WIDTHS = """() =>
+  [...document.querySelectorAll('.jp-Notebook .widget-box .js-plotly-plot')]
+  .filter((d) => d.getBoundingClientRect().width > 0)
+  .map((d) => [Number(d.querySelector('.main-svg').getAttribute('width')),
+               Math.round(d.getBoundingClientRect().width)])"""
+
+
+def test_widget_charts_fill_their_box(lab: Server, page: Any) -> None:
+    """The explorer's chart is drawn before its box is on the page (plotly's 700 px
+    default); once the kernel is idle the notebook has it measure the box again."""
+    page.goto(f"{lab.url}/lab/tree/notebooks/02-timeline.ipynb?token={lab.token}")
+    wait_kernel_idle(page)
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+    page.wait_for_function(QUEUED, timeout=30_000)
+    page.wait_for_function(DONE, timeout=TIMEOUT_MS, polling=250)
+    wait_kernel_idle(page)
+    page.wait_for_function(
+        f"() => {{ const w = ({WIDGET_CHART_WIDTHS})(); "
+        "return w.length > 0 && w.every(([drawn, box]) => Math.abs(drawn - box) <= 2); }",
+        timeout=30_000,
+        polling=250,
+    )
+    widths = page.evaluate(WIDGET_CHART_WIDTHS)
+    assert widths and all(box > 700 for _, box in widths), widths

@@ -339,3 +339,16 @@ def test_notebook_widgets_prepare_the_other_language(monkeypatch: pytest.MonkeyP
 
             assert in_a_kernel_cell(cell) == 0, cls.__name__  # not inside the cell
         assert [c.args[1] for c in warm.call_args_list] == ["en"], cls.__name__
+
+
+def test_fit_width_makes_plotly_measure_the_box_again() -> None:
+    """A widget's chart is first drawn before its box is on the page (plotly.js's 700 px
+    default); autosize off then on makes the front end measure the box again."""
+    from parley.widgets.embed import figure_widget, fit_width
+
+    fig = figure_widget()
+    sent: list[dict] = []
+    fig._send_relayout_msg = lambda layout, source_view_id=None: sent.append(dict(layout))
+    fit_width(fig)
+    assert sent == [{"autosize": False}, {"autosize": True}]
+    assert fig.layout.autosize is True

@@ -131,6 +131,7 @@ def base_layout(fig: Figure, title: str, height: int = 520) -> Figure:
         title={"text": esc(title), "x": 0.01, "xanchor": "left"},
         font={"family": FONT_FAMILY, "size": 13, "color": INK},
         height=height,
+        autosize=True,  # the width of whatever box holds the chart, also after a relayout
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
         # An opaque light card: readable in JupyterLab's light and dark themes alike.
         paper_bgcolor=PAPER,

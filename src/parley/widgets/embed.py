@@ -32,3 +32,15 @@ def embed(figure: go.FigureWidget) -> go.FigureWidget:
     """
     figure._repr_mimebundle_()
     return figure
+
+
+def fit_width(figure: go.FigureWidget) -> None:
+    """Redraw the figure at its box's width.
+
+    Inside an ipywidgets box the chart is first drawn before the box is on the page, so
+    plotly.js falls back to its 700 px default and only resizes on a JupyterLab panel
+    resize. Turning autosize off and on makes plotly.js measure the box again; call it once
+    the widget is shown (the notebooks do, when the kernel is next idle).
+    """
+    figure.layout.autosize = False
+    figure.layout.autosize = True
