@@ -210,7 +210,7 @@ def _static_stand_in(key: str) -> None:
     _show(lambda lang: f'<p class="parley-widget-note"><i>{views.e(i18n.label(key, lang))}</i></p>')
 
 
-def _display_warm(widget: Any) -> None:
+def _display_widget(widget: Any) -> None:
     """Show a widget; once the kernel is idle, fit its chart to the width of its box (see
     :func:`~parley.widgets.embed.fit_width`) and build its views in the other language, so
     the reader's first language switch swaps prepared figures (~20 ms) instead of building
@@ -236,7 +236,7 @@ def explorer() -> None:
         return
     from .widgets import Explorer
 
-    _display_warm(Explorer(story(), tables()))
+    _display_widget(Explorer(story(), tables()))
 
 
 def scenario_builder() -> None:
@@ -246,4 +246,4 @@ def scenario_builder() -> None:
         return
     from .widgets import ScenarioBuilder
 
-    _display_warm(ScenarioBuilder(story(), tables()))
+    _display_widget(ScenarioBuilder(story(), tables()))

@@ -22,6 +22,8 @@ from typing import Any
 
 import plotly.io as pio
 
+from .charts.figure import to_plain
+
 DEFAULT_RENDERER = "plotly_mimetype"
 EXPORT_RENDERER = "parley_export"
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
@@ -51,8 +53,6 @@ def plotly_bundle(fig: Mapping[str, Any]) -> dict[str, Any]:
     """What plotly's ``plotly_mimetype`` renderer displays: the figure's JSON under plotly's
     mimetype, made without plotly.io's renderer registry (importing it pulls in nbformat
     and jsonschema, ~0.25 s of every kernel's first chart)."""
-    from .charts.figure import to_plain
-
     return {PLOTLY_MIMETYPE: to_plain(fig)}
 
 

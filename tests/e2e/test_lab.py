@@ -31,22 +31,28 @@ def wait_kernel_idle(page: Any) -> None:
     )
 
 
-def test_run_all_then_switch_language_updates_the_figure(lab: Server, page: Any) -> None:
-    from playwright.sync_api import expect
-
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    # The path Binder's badge opens (urlpath=lab/tree/notebooks/01-overview.ipynb).
-    page.goto(f"{lab.url}/lab/tree/notebooks/01-overview.ipynb?token={lab.token}")
+def open_and_run_all(lab: Server, page: Any, notebook: str) -> float:
+    """Open ``notebooks/<notebook>``, Run All Cells, wait until every cell ran and the
+    kernel is idle; the seconds from the click to idle."""
+    page.goto(f"{lab.url}/lab/tree/notebooks/{notebook}?token={lab.token}")
     wait_kernel_idle(page)
-
     started = time.perf_counter()
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
     page.wait_for_function(QUEUED, timeout=30_000)  # every cell queued: [*]
     page.wait_for_function(DONE, timeout=TIMEOUT_MS, polling=250)
     wait_kernel_idle(page)
-    TIMINGS["JupyterLab: Run All Cells of 01-overview"] = f"{time.perf_counter() - started:.1f} s"
+    return time.perf_counter() - started
+
+
+def test_run_all_then_switch_language_updates_the_figure(lab: Server, page: Any) -> None:
+    from playwright.sync_api import expect
+
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # The path Binder's badge opens (urlpath=lab/tree/notebooks/01-overview.ipynb).
+    seconds = open_and_run_all(lab, page, "01-overview.ipynb")
+    TIMINGS["JupyterLab: Run All Cells of 01-overview"] = f"{seconds:.1f} s"
 
     prompts = page.evaluate(PROMPTS)
     numbers = [int(m.group(1)) for p in prompts if (m := re.fullmatch(r"\[(\d+)\]:", p.strip()))]
@@ -71,13 +77,7 @@ WIDGET_CHART_WIDTHS = """() =>
 def test_widget_charts_fill_their_box(lab: Server, page: Any) -> None:
     """The explorer's chart is drawn before its box is on the page (plotly's 700 px
     default); once the kernel is idle the notebook has it measure the box again."""
-    page.goto(f"{lab.url}/lab/tree/notebooks/02-timeline.ipynb?token={lab.token}")
-    wait_kernel_idle(page)
-    page.get_by_role("menuitem", name="Run", exact=True).click()
-    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-    page.wait_for_function(QUEUED, timeout=30_000)
-    page.wait_for_function(DONE, timeout=TIMEOUT_MS, polling=250)
-    wait_kernel_idle(page)
+    open_and_run_all(lab, page, "02-timeline.ipynb")
     page.wait_for_function(
         f"() => {{ const w = ({WIDGET_CHART_WIDTHS})(); "
         "return w.length > 0 && w.every(([drawn, box]) => Math.abs(drawn - box) <= 2); }",

@@ -20,16 +20,13 @@ def _where() -> tuple[str, bool]:
 
 
 def test_outside_loop_runs_here_without_a_loop_else_in_a_thread() -> None:
-    def plain() -> tuple[tuple[str, bool], str]:
+    def call() -> tuple[tuple[str, bool], str]:
         return loops.outside_loop(_where), threading.current_thread().name
 
-    (ran_in, has_loop), caller = in_a_fresh_thread(plain)
+    (ran_in, has_loop), caller = in_a_fresh_thread(call)
     assert ran_in == caller and not has_loop
 
-    def in_loop() -> tuple[tuple[str, bool], str]:
-        return loops.outside_loop(_where), threading.current_thread().name
-
-    (ran_in, has_loop), caller = in_a_kernel_cell(in_loop, idle=0)
+    (ran_in, has_loop), caller = in_a_kernel_cell(call, idle=0)
     assert ran_in != caller and not has_loop
 
 
@@ -77,7 +74,7 @@ def test_widget_shown_then_fitted_and_warmed_when_idle(monkeypatch) -> None:
     w = Widget()
 
     def cell() -> tuple[list[str], list[object]]:
-        nb._display_warm(w)
+        nb._display_widget(w)
         return list(w.warmed), list(fitted)
 
     assert in_a_kernel_cell(cell) == ([], [])  # nothing of it inside the cell

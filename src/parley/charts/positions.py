@@ -278,7 +278,8 @@ def trajectories(
     base_layout(fig, label("trajectories_title", lang), height=600)
     first = issues.iloc[0] if len(issues) else None
     update_layout(
-        fig,  # The issue picker sits on its own row between the title and the plot, the legend
+        fig,
+        # The issue picker sits on its own row between the title and the plot, the legend
         # at the right of that row; what 0 and 10 mean goes under the plot (too long for
         # an axis title).
         margin={"t": 110, "b": 150},
