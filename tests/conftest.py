@@ -27,6 +27,23 @@ def mini_story():
     return load_story(MINI)
 
 
+@pytest.fixture
+def tables(mini_story):
+    from parley import figures
+
+    return figures.build_tables(mini_story)
+
+
+@pytest.fixture
+def japanese() -> Iterator[None]:
+    """The language switch starts (and is left) in Japanese, the notebooks' default."""
+    from parley import i18n
+
+    i18n.set_lang("ja")
+    yield
+    i18n.set_lang("ja")
+
+
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[Any]:
     """One headless Debian chromium for every browser test of the session: Playwright's sync

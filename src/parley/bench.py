@@ -438,8 +438,8 @@ def interactions(as_of: Any, n: int = INTERACTIONS) -> list[dict[str, Any]]:
 def kernel_probe(data_dir: str, repeats: int, n: int, figure_out: str = "") -> dict[str, Any]:
     """Measure inside the kernel: each chart builder, then ``n`` explorer interactions.
 
-    The explorer is :class:`parley.widgets.explorer.Explorer` when it exists (a real
-    FigureWidget: each update is serialised to the front end's comm); otherwise the pure
+    The explorer is :class:`parley.widgets.explorer.Explorer` when it exists (its chart
+    widget: each update is serialised to the front end's comm); otherwise the pure
     path (filter, then a new timeline figure), and ``path`` says which was measured.
     """
     import pandas as pd
@@ -491,10 +491,10 @@ def _explorer_updates(story: Any, tables: Any, n: int) -> tuple[str, list[float]
         explorer = Explorer(story, tables, "ja")
         for step in steps:
             t = time.perf_counter()
-            explorer.set_filters(**step)  # synchronous: the FigureWidget's data is updated
+            explorer.set_filters(**step)  # synchronous: the chart's data is updated and sent
             updates.append(time.perf_counter() - t)
-            points.append(sum(len(tr.x) for tr in explorer.figure.data))
-        return "Explorer.set_filters → FigureWidget", updates, points
+            points.append(sum(len(tr["x"]) for tr in explorer.figure.data))
+        return "Explorer.set_filters → Chart widget", updates, points
     from .charts.timeline import timeline
     from .explore import Filter, filter_events
 

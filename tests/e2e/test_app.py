@@ -30,8 +30,9 @@ def open_app(page: Any, url: str) -> float:
     message = page.locator("#loading_text")
     message.wait_for(timeout=LOAD_TIMEOUT_MS)
     # Voilà's own "Running ..." heading is parsed just before parley's script rewrites it:
-    # wait for the rewrite rather than read the heading the instant it exists.
-    expect(message).to_contain_text("Python", timeout=10_000)
+    # wait for the rewrite rather than read the heading the instant it exists. By then the
+    # kernel may have started and the message moved on to counting cells.
+    expect(message).to_contain_text(re.compile("Python|cells run"), timeout=10_000)
     text = message.text_content() or ""
     assert CJK.search(text), f"first-load message: {text!r}"
     assert page.locator("#parley-progress").count() == 1
@@ -98,6 +99,42 @@ def test_explorer_search_redraws_its_chart(app: Server, page: Any) -> None:
         timeout=60_000,
     )
     assert points.count() > 0
+
+
+def test_clicking_a_point_opens_its_card(app: Server, page: Any) -> None:
+    """A click on an event in the explorer's chart opens that event's card (the chart's
+    click travels back to the kernel, which fills the card)."""
+    from playwright.sync_api import expect
+
+    open_app(page, f"{app.url}/voila/render/02-timeline.ipynb")
+    search = page.get_by_placeholder(i18n.label("explorer_query_hint", "ja"))
+    explorer = page.locator(".jupyter-widgets", has=search).first
+    # The main plot's points (the range slider below draws a small copy of each).
+    points = explorer.locator(".js-plotly-plot .cartesianlayer .scatterlayer .point")
+    expect(points.first).to_be_visible(timeout=LOAD_TIMEOUT_MS)
+    # Once the kernel is idle the chart is redrawn at its box's width (points move): wait.
+    chart = explorer.locator(".js-plotly-plot").first
+    page.wait_for_function(
+        "g => Math.abs(g.querySelector('.main-svg').getAttribute('width')"
+        " - g.getBoundingClientRect().width) <= 2 && g.getBoundingClientRect().width > 700",
+        arg=chart.element_handle(),
+        timeout=30_000,
+    )
+    point = points.nth(points.count() // 2)
+    point.scroll_into_view_if_needed()
+    card = explorer.locator(".parley-card")
+    expect(card).to_have_count(0)
+    box = point.bounding_box()
+    assert box
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    hover = explorer.locator(".js-plotly-plot .hoverlayer .hovertext").first
+    expect(hover).to_be_visible(timeout=10_000)
+    hovered = hover.text_content() or ""
+    page.mouse.click(x, y)
+    expect(card).to_be_visible(timeout=30_000)
+    heading = (card.locator("h3, h4, strong, b").first.text_content() or "").strip()
+    assert heading and heading[:12] in hovered.replace("\u00a0", " "), (heading, hovered)
 
 
 TAB_LIMIT = 40  # Tab presses allowed to reach a control from the one before it

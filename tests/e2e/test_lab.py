@@ -86,3 +86,15 @@ def test_widget_charts_fill_their_box(lab: Server, page: Any) -> None:
     )
     widths = page.evaluate(WIDGET_CHART_WIDTHS)
     assert widths and all(box > 700 for _, box in widths), widths
+
+    # A language switch replaces the widget chart's traces and layout in place.
+    from playwright.sync_api import expect
+
+    chart = page.locator(".jp-Notebook .widget-box .js-plotly-plot").first
+    title = chart.locator(".gtitle")
+    expect(title).to_have_text(i18n.label("timeline_title", "ja"))
+    points = chart.locator(".cartesianlayer .scatterlayer .point")
+    before = points.count()
+    page.get_by_role("button", name="English", exact=True).click()
+    expect(title).to_have_text(i18n.label("timeline_title", "en"), timeout=30_000)
+    expect(points).to_have_count(before)  # the same events, relabelled

@@ -54,23 +54,26 @@ def test_when_idle_waits_for_the_loop_and_drops_failures() -> None:
 
 def test_widget_shown_then_fitted_and_warmed_when_idle(monkeypatch) -> None:
     from parley import i18n, nb
-    from parley.widgets import embed
+
+    fitted: list[object] = []
+
+    class Figure:
+        def fit_width(self) -> None:
+            fitted.append(self)
 
     class Widget:
         lang = "ja"
 
         def __init__(self) -> None:
             self.widget = object()
-            self.figure = object()
+            self.figure = Figure()
             self.warmed: list[str] = []
 
         def warm(self, lang: str) -> None:
             self.warmed.append(lang)
 
     shown: list[object] = []
-    fitted: list[object] = []
     monkeypatch.setattr(nb, "display", shown.append)
-    monkeypatch.setattr(embed, "fit_width", fitted.append)
     w = Widget()
 
     def cell() -> tuple[list[str], list[object]]:

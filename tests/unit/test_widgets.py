@@ -36,27 +36,19 @@ from parley.widgets import Explorer, ScenarioBuilder
 DATA = Path(__file__).resolve().parents[2] / "data"
 
 
-@pytest.fixture
-def tables(mini_story):
-    return figures.build_tables(mini_story)
+pytestmark = pytest.mark.usefixtures("japanese")
 
 
-@pytest.fixture(autouse=True)
-def _japanese():
-    i18n.set_lang("ja")
-    yield
-    i18n.set_lang("ja")
-
-
-def _points(fig) -> int:
-    return sum(len(t.x) for t in fig.data)
+def _points(chart) -> int:
+    return sum(len(t["x"]) for t in chart.data)
 
 
 def test_filter_changes_the_figure(mini_story, tables) -> None:
     ex = Explorer(mini_story, tables)
     assert _points(ex.figure) == 3
     ex.set_filters(kinds=["vote"])
-    assert _points(ex.figure) == 1 and list(ex.figure.data[0].customdata[:, 0]) == ["vote-day"]
+    assert _points(ex.figure) == 1
+    assert [c[0] for c in ex.figure.data[0]["customdata"]] == ["vote-day"]
     ex.set_filters(kinds=[], start=dt.date(2025, 3, 1))
     assert [r for r in ex.results.options] and _points(ex.figure) == 1
     ex.set_filters(start=None, actors=["trump"])
@@ -117,9 +109,9 @@ def test_filter_dates_keep_overlapping_events(tables) -> None:
 def test_language_switch_relabels_in_place(mini_story, tables) -> None:
     ex = Explorer(mini_story, tables)
     sb = ScenarioBuilder(mini_story, tables)
-    assert ex.figure.layout.title.text == "2025年の交渉の歩み"
+    assert ex.figure.layout["title"]["text"] == "2025年の交渉の歩み"
     i18n.set_lang("en")
-    assert ex.figure.layout.title.text == "The 2025 negotiations, event by event"
+    assert ex.figure.layout["title"]["text"] == "The 2025 negotiations, event by event"
     assert ("Russia", "russia") in ex.sides.options
     assert sb.sliders["ceasefire"].description == "Ceasefire"
     assert "Side" in sb.verdict.value
@@ -137,7 +129,7 @@ def test_settlement_verdicts_change(mini_story, tables) -> None:
         "ceasefire": 5.0
     }
     marker = sb.figure.data[-1]
-    assert list(marker.x) == [8.0]
+    assert marker["x"] == [8.0]
     assert "Frozen conflict" in sb.verdict.value  # the closest scenario is named
 
 
@@ -169,12 +161,12 @@ def test_verdicts_use_latest_stated_range(tables) -> None:
 
 
 def test_nested_figures_carry_their_first_draw(mini_story, tables) -> None:
-    """A FigureWidget inside a box syncs its state only when told (Voilà draws from it)."""
+    """A chart inside a box has its figure in its state when shown (Voilà draws from it)."""
     explorer = Explorer(mini_story, tables, lang="en")
     builder = ScenarioBuilder(mini_story, tables, lang="en")
-    for figure in (explorer.figure, builder.figure):
-        assert len(figure._widget_data) == len(figure.data) > 0
-        assert figure._widget_layout.get("title")
+    for chart in (explorer.figure, builder.figure):
+        assert chart._widget_data == chart.data and len(chart.data) > 0
+        assert chart._widget_layout == chart.layout and chart.layout.get("title")
 
 
 def test_app_mode_reads_the_page_language(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -237,9 +229,9 @@ def test_cached_haystack_on_the_bundled_story() -> None:
         assert not (got & ~expected).any()  # every hit contains the first word at least
 
 
-def _figure_json(fig: go.Figure) -> dict:
-    """The figure as the front end gets it, without plotly's random per-trace uid."""
-    data = json.loads(pio.to_json(fig))
+def _figure_json(chart) -> dict:
+    """The chart's figure as plotly reads it (its schema validates every property)."""
+    data = json.loads(pio.to_json(go.Figure(chart.figure)))
     for trace in data["data"]:
         trace.pop("uid", None)
     return data
@@ -344,11 +336,11 @@ def test_notebook_widgets_prepare_the_other_language(monkeypatch: pytest.MonkeyP
 def test_fit_width_makes_plotly_measure_the_box_again() -> None:
     """A widget's chart is first drawn before its box is on the page (plotly.js's 700 px
     default); autosize off then on makes the front end measure the box again."""
-    from parley.widgets.embed import figure_widget, fit_width
+    from parley.widgets.chart import Chart
 
-    fig = figure_widget()
+    chart = Chart({"data": [], "layout": {"autosize": True}})
     sent: list[dict] = []
-    fig._send_relayout_msg = lambda layout, source_view_id=None: sent.append(dict(layout))
-    fit_width(fig)
-    assert sent == [{"autosize": False}, {"autosize": True}]
-    assert fig.layout.autosize is True
+    chart.observe(lambda ch: ch["new"] and sent.append(ch["new"]), names="_py2js_relayout")
+    chart.fit_width()
+    assert sent == [{"relayout_data": {"autosize": False}}, {"relayout_data": {"autosize": True}}]
+    assert chart.layout["autosize"] is True

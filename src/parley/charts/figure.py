@@ -4,7 +4,8 @@ A notebook only sends a figure's JSON to the front end. Building it through plot
 model validated and deep-copied every property, and the first use of each class in a fresh
 kernel loaded its validators: most of what a notebook cost beyond a bare kernel. The unit
 tests validate every builder's output with ``go.Figure``, so a misspelt property still
-fails there; the widgets hand these dicts to a FigureWidget, which validates them as before.
+fails there; the widgets hand these dicts to :class:`parley.widgets.chart.Chart`, which sends
+them to plotly's front end as they are (its tests validate what it shows the same way).
 
 The helpers mirror the part of plotly's API the builders use, with its merge semantics:
 nested dicts merge, anything else (lists included) replaces.

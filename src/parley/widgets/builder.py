@@ -19,7 +19,7 @@ from ..model import SIDES, Story
 from ..palette import SIDE_COLOURS
 from ..settlement import Verdict, closest_scenario, judge, scenario_outcomes, stated_limits
 from ..views import e
-from .embed import embed, figure_widget, show_figure
+from .chart import Chart
 
 CUSTOM = ""
 
@@ -51,13 +51,13 @@ class ScenarioBuilder:
         }
         self.preset = w.Dropdown(layout=w.Layout(width="30em"))
         self.verdict = w.HTML()
-        self.figure = figure_widget()
+        self.figure = Chart()
         for slider in self.sliders.values():
             slider.observe(self._on_slider, names="value")
         self.preset.observe(self._on_preset, names="value")
         self._relabel(self.lang)
         self.widget = w.VBox(
-            [self.preset, *self.sliders.values(), self.verdict, embed(self.figure)]
+            [self.preset, *self.sliders.values(), self.verdict, self.figure.sync()]
         )
         i18n.on_change(self.relabel)
 
@@ -139,7 +139,7 @@ class ScenarioBuilder:
         Only its settlement diamonds depend on the sliders, and :meth:`update` (always run
         after this) moves them to the current settlement, so a kept figure draws the same.
         """
-        show_figure(self.figure, self._chart(self.lang))
+        self.figure.show(self._chart(self.lang))
 
     def _chart(self, lang: str) -> Figure:
         if lang not in self._charts:
@@ -157,10 +157,14 @@ class ScenarioBuilder:
         result = judge(self._limits, settlement)
         self.verdict.value = self._verdict_html(result, settlement)
         rows = {issue: k for k, issue in enumerate(self.tables["issues"]["id"])}
-        marker = self.figure.data[-1] if self.figure.data else None
-        if marker is not None:  # move the settlement diamonds only: cheap
-            marker.x = [settlement[i] for i in rows if i in settlement]
-            marker.y = [rows[i] for i in rows if i in settlement]
+        if self.figure.data:  # move the settlement diamonds (the last trace) only: cheap
+            self.figure.restyle(
+                -1,
+                {
+                    "x": [settlement[i] for i in rows if i in settlement],
+                    "y": [rows[i] for i in rows if i in settlement],
+                },
+            )
         return result
 
     def _verdict_html(self, result: list[Verdict], settlement: dict[str, float]) -> str:

@@ -23,7 +23,7 @@ from ..figures import Tables
 from ..model import SIDES, Story
 from ..palette import SIDE_ORDER
 from .cards import event_card
-from .embed import embed, figure_widget, show_figure
+from .chart import Chart
 
 SIDES_IN_FIGURE = SIDE_ORDER
 KINDS = (
@@ -107,7 +107,8 @@ class Explorer:
         self.paste = w.Text(layout=w.Layout(width="22em"))
         self.open_button = w.Button(icon="folder-open")
         self.message = w.HTML()
-        self.figure = figure_widget()
+        self.figure = Chart()
+        self.figure.on_click(self._on_click)
         for control in (self.sides, self.kinds, self.actor, self.issue, self.dates, self.query):
             control.observe(self._on_control, names="value")
         self.results.observe(self._on_select, names="value")
@@ -166,7 +167,7 @@ class Explorer:
                 w.Box([self.card], layout=w.Layout(width="60%")),
             ]
         )
-        return w.VBox([filters, embed(self.figure), lower, share])
+        return w.VBox([filters, self.figure.sync(), lower, share])
 
     def _fill_labels(self) -> None:
         lang = self.lang
@@ -312,9 +313,7 @@ class Explorer:
         """Show the figure for the current language: every side's trace, all events."""
         view = self._view(self.lang)
         self._prepared = view.prepared
-        show_figure(self.figure, view.figure)
-        for trace in self.figure.data:
-            trace.on_click(self._on_click)
+        self.figure.show(view.figure)
         # The new traces show every event of their side (timeline() fills them as a refill
         # of an empty filter would), so the next refill skips the sides a filter keeps whole.
         self._shown = {side: np.ones(len(pos), dtype=bool) for side, (pos, _) in view.sides.items()}
@@ -324,15 +323,14 @@ class Explorer:
         keep = mask.to_numpy()
         view = self._view(self.lang)
         # Refill the existing traces: far cheaper than a new figure per keystroke. A side
-        # whose rows did not change keeps its trace (plotly validates every property set).
-        with self.figure.batch_update():
-            for trace, side in zip(self.figure.data, SIDES_IN_FIGURE, strict=True):
-                positions, part = view.sides[side]
-                kept = keep[positions]
-                if side in self._shown and np.array_equal(self._shown[side], kept):
-                    continue
-                trace.update(trace_data(part[kept]))
-                self._shown[side] = kept
+        # whose rows did not change keeps its trace (nothing to send).
+        for index, side in enumerate(SIDES_IN_FIGURE):
+            positions, part = view.sides[side]
+            kept = keep[positions]
+            if side in self._shown and np.array_equal(self._shown[side], kept):
+                continue
+            self.figure.restyle(index, trace_data(part[kept]))
+            self._shown[side] = kept
         self._hold = True
         try:
             ids = view.ids[keep].tolist()
@@ -349,6 +347,5 @@ class Explorer:
         self.select(self.filter.selected if self.filter.selected in shown else None)
         return self.events[mask]
 
-    def _on_click(self, trace: Any, points: Any, _state: Any) -> None:
-        if points.point_inds:
-            self.select(str(trace.customdata[points.point_inds[0]][0]))
+    def _on_click(self, trace: int, point: int) -> None:
+        self.select(str(self.figure.data[trace]["customdata"][point][0]))
