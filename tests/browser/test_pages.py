@@ -49,6 +49,43 @@ def test_page_offline_drawn_and_phone_wide(
     assert visit.errors == []
 
 
+# The timeline on a wide screen: its margins, measured by charts.js, against what it drew.
+TIMELINE_FIT = """() => {
+  const d = document.querySelector('.parley-chart'), svg = d.querySelector('.main-svg');
+  const box = svg.getBoundingClientRect();
+  const inside = (el) => { const r = el.getBoundingClientRect();
+    return (r.width === 0 && r.height === 0)  // a tick plotly hides
+        || r.left >= box.left - 1 && r.right <= box.right + 1
+        && r.top >= box.top - 1 && r.bottom <= box.bottom + 1; };
+  const legend = [...d.querySelectorAll('.legend .traces')].map((t) => t.getBoundingClientRect());
+  const plot = d.querySelector('.cartesianlayer .bg, .bglayer .bg').getBoundingClientRect();
+  return {
+    autoexpand: d._fullLayout.margin.autoexpand,
+    labels: [...d.querySelectorAll('.ytick text, .xtick text')].every(inside),
+    slider: inside(d.querySelector('.rangeslider-container')),
+    legendRows: new Set(legend.map((r) => Math.round(r.top))).size,
+    legendAbove: legend.every((r) => r.bottom <= plot.top + 1),
+  };
+}"""
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_timeline_margins_measured_on_wide_screens_plotlys_on_phones(
+    exports: Path, open_offline, lang: str
+) -> None:
+    """charts.js sizes the timeline's margins itself (sparing plotly a second draw): every
+    label, the range slider and a one-row legend still fit. Phones keep plotly's margins."""
+    for size, measured in (((1280, 800), True), (PHONE, False)):
+        visit = open_offline(exports / lang / "02-timeline.html", size=size)
+        wait_for_charts(visit.page)
+        fit = visit.page.evaluate(TIMELINE_FIT)
+        assert fit["autoexpand"] is (not measured), (size, fit)
+        assert fit["labels"] and fit["slider"], (size, fit)
+        if measured:
+            assert fit["legendRows"] == 1 and fit["legendAbove"], fit
+        assert visit.errors == []
+
+
 def test_one_progress_line_per_artefact(exports: Path) -> None:
     lines = exports.with_suffix(".log").read_text(encoding="utf-8").splitlines()
     artefacts = sorted(exports.rglob("*.html"))

@@ -10,7 +10,7 @@ import pandas as pd
 from ..i18n import label, resolve
 from ..palette import SIDE_COLOURS, SIDE_ORDER
 from .common import base_layout, citations, date_ticks, esc, source_labels, wrap
-from .figure import Figure, add_trace, new, scatter, update_xaxes, update_yaxes
+from .figure import Figure, add_trace, new, scatter, update_layout, update_xaxes, update_yaxes
 from .scale import thin
 
 LANES: dict[str, str] = {
@@ -174,4 +174,7 @@ def timeline(
         **date_ticks(lang),
         rangeslider={"visible": True, "thickness": 0.08},
     )
+    # Exports size its margins from measured text, sparing plotly.js a second draw
+    # (parley_assets/charts.js); plotly itself ignores meta.
+    update_layout(fig, meta={"parley_margins": "measured"})
     return fig

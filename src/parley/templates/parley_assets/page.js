@@ -49,45 +49,9 @@
     return lines.join("<br>");
   }
 
-  var measure = document.createElement("canvas").getContext("2d");
-
-  /** Width in px of the widest line of plotly label text (tags dropped, entities as one). */
-  function labelWidth(text, font) {
-    measure.font = font;
-    return String(text)
-      .split(/<br\s*\/?>/i)
-      .map(function (line) {
-        var plain = line.replace(/<[^>]*>/g, "").replace(/&[#a-zA-Z0-9]+;/g, "x");
-        return measure.measureText(plain).width;
-      })
-      .reduce(function (a, b) {
-        return Math.max(a, b);
-      }, 0);
-  }
-
-  /** The tick labels a y axis shows: its ticktext, else its category names, in order. */
-  function yLabels(axis, key, data) {
-    if (Array.isArray(axis.ticktext)) {
-      return axis.ticktext;
-    }
-    if (Array.isArray(axis.tickvals)) {
-      return [];
-    }
-    var ref = "y" + key.slice(5); // yaxis2 → y2
-    var seen = {};
-    var labels = [];
-    data.forEach(function (trace) {
-      if ((trace.yaxis || "y") === ref && Array.isArray(trace.y)) {
-        trace.y.forEach(function (v) {
-          if (typeof v === "string" && !seen[v]) {
-            seen[v] = true;
-            labels.push(v);
-          }
-        });
-      }
-    });
-    return labels;
-  }
+  // Shared with charts.js (loaded first): text measured on a canvas, a y axis's labels.
+  var labelWidth = window.parleyCharts.labelWidth;
+  var yLabels = window.parleyCharts.yLabels;
 
   function axisKeys(layout, letter) {
     var pattern = new RegExp("^" + letter + "axis\\d*$");
