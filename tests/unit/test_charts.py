@@ -36,6 +36,22 @@ def test_latest_by_side_takes_most_recent(mini_tables) -> None:
     assert set(late["id"]) == {"ukraine-ceasefire", "russia-ceasefire"}
 
 
+@pytest.mark.parametrize("where", ["mini", "bundled"])
+def test_snapshots_in_one_pass_are_latest_by_side_on_each_day(mini_tables, where) -> None:
+    """The position map's frames come from snapshots(): the rows latest_by_side() gives on
+    every day, in its order; checked on every day of the record, not only month ends."""
+    p = (
+        mini_tables["positions"]
+        if where == "mini"
+        else figures.build_tables(load_story(DATA))["positions"]
+    )
+    days = list(pd.date_range(p["as_of"].min() - pd.Timedelta(days=3), p["as_of"].max()))
+    got = pos.snapshots(p, days)
+    assert len(got) == len(days)
+    for day, rows in zip(days, got, strict=True):
+        assert rows == list(pos.latest_by_side(p, day).index), day
+
+
 def _position_map(t, start: pd.Timestamp | None = None) -> go.Figure:
     # go.Figure validates the builder's dict, and gives the tests plotly's attribute access.
     return go.Figure(
