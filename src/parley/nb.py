@@ -211,20 +211,18 @@ def _static_stand_in(key: str) -> None:
 
 
 def _display_widget(widget: Any) -> None:
-    """Show a widget; once the kernel is idle, fit its chart to the width of its box (see
-    :meth:`~parley.widgets.chart.Chart.fit_width`) and build its views in the other language, so
-    the reader's first language switch swaps prepared figures (~20 ms) instead of building
-    them (~60–120 ms). Idle, not now: the reader should not wait for the cell on work for a
-    switch they may never make, and the chart can only be measured once it is shown."""
+    """Show a widget; once the kernel is idle, build its views in the other language, so the
+    reader's first language switch swaps prepared figures (~20 ms) instead of building them
+    (~60–120 ms). Idle, not now: the reader should not wait for the cell on work for a
+    switch they may never make. (The chart fits its box by itself once it is drawn.)"""
     display(widget.widget)
     others = [lang for lang in i18n.LANGS if lang != widget.lang]
 
-    def when_shown() -> None:
-        widget.figure.fit_width()
+    def warm() -> None:
         for lang in others:
             widget.warm(lang)
 
-    loops.when_idle(when_shown)
+    loops.when_idle(warm)
 
 
 def explorer() -> None:

@@ -149,6 +149,24 @@ def test_restyle_merges_nested_properties_and_show_drops_old_layout_keys(wire) -
         chart.restyle(3, {"x": [1]})
 
 
+def test_traces_restyled_together_travel_in_one_message(wire) -> None:
+    trace = {"type": "scatter", "x": [0], "marker": {"color": "red"}}
+    chart = Chart({"data": [dict(trace), dict(trace), dict(trace)], "layout": {}})
+    front = wire[chart.model_id]
+    sent: list[dict] = []
+    chart.observe(lambda ch: ch["new"] and sent.append(ch["new"]), names="_py2js_restyle")
+    chart.restyle_traces({0: {"x": [1]}, 2: {"x": [3, 3]}, 1: {"marker": {"size": 9}}})
+    assert sent == [
+        {"restyle_data": {"x": [[1], [3, 3]]}, "restyle_traces": [0, 2]},
+        {"restyle_data": {"marker.size": [9]}, "restyle_traces": [1]},
+    ]
+    assert front.data == chart.data
+    assert [t["x"] for t in chart.data] == [[1], [0], [3, 3]]
+    assert chart.data[1]["marker"] == {"color": "red", "size": 9}
+    chart.restyle_traces({})  # nothing changed: nothing sent
+    assert len(sent) == 2
+
+
 def test_sync_writes_the_shown_figure_into_the_state() -> None:
     """Voilà draws a chart from the state it asks for, which messages do not change."""
     chart = Chart({"data": [{"type": "bar", "x": [1]}], "layout": {}})
@@ -204,7 +222,7 @@ def test_plotlys_front_end_handles_every_message_we_send() -> None:
     """A plotly upgrade that renamed the protocol would fail here, not in a reader's notebook."""
     bundle = WIDGET_BUNDLE.read_text(encoding="utf-8")
     ours = [n for n in Chart.class_trait_names() if re.match(r"_(py2js|js2py|widget|last)_", n)]
-    assert len(ours) == 9
+    assert len(ours) == 10
     for name in ours:
         assert f'"{name}"' in bundle, name
 

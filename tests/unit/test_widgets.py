@@ -335,12 +335,25 @@ def test_notebook_widgets_prepare_the_other_language(monkeypatch: pytest.MonkeyP
 
 def test_fit_width_makes_plotly_measure_the_box_again() -> None:
     """A widget's chart is first drawn before its box is on the page (plotly.js's 700 px
-    default); autosize off then on makes the front end measure the box again."""
+    default); autosize off then on makes the front end measure the box again, and the chart
+    does it each time a view reports its first draw (and only then)."""
     from parley.widgets.chart import Chart
 
     chart = Chart({"data": [], "layout": {"autosize": True}})
     sent: list[dict] = []
     chart.observe(lambda ch: ch["new"] and sent.append(ch["new"]), names="_py2js_relayout")
     chart.fit_width()
-    assert sent == [{"relayout_data": {"autosize": False}}, {"relayout_data": {"autosize": True}}]
+    fitted = [{"relayout_data": {"autosize": False}}, {"relayout_data": {"autosize": True}}]
+    assert sent == fitted
     assert chart.layout["autosize"] is True
+
+    def report(delta: dict) -> None:  # as ipywidgets applies a message from the front end
+        chart.set_state({"_js2py_traceDeltas": delta})
+
+    sent.clear()
+    report({"trace_deltas": [], "trace_edit_id": 0})  # a view's first draw
+    assert sent == fitted
+    report({"trace_deltas": [], "trace_edit_id": 0})  # a second view, the same report
+    assert sent == fitted * 2
+    report({"trace_deltas": []})  # after one of our own changes: no edit id, no refit
+    assert sent == fitted * 2

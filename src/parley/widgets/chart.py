@@ -12,8 +12,10 @@ The protocol, as plotly.py's ``js/src/widget.ts`` defines it: a new view draws
 ``_widget_data`` and ``_widget_layout``; later changes travel as one-shot ``_py2js_*``
 messages (a trait set to the message, then back to None) that every open view applies and
 that the front end's model also applies to its copy of the figure, for views opened later.
-Clicks come back as ``_js2py_pointsCallback``. The deltas the front end also reports
-(``_js2py_traceDeltas`` …) are not declared here, so ipywidgets drops them.
+Clicks come back as ``_js2py_pointsCallback``. Of the deltas the front end also reports,
+only ``_js2py_traceDeltas`` is read, for one thing: the one a view sends right after its first
+draw (the only one carrying an edit id, as we send none) is the moment to fit the chart to its
+box (:meth:`Chart.fit_width`). The others are not declared here, so ipywidgets drops them.
 """
 
 from __future__ import annotations
@@ -63,7 +65,7 @@ def _set_path(target: dict[str, Any], dotted: str, value: Any) -> None:
 
 
 class Chart(anywidget.AnyWidget):
-    """One chart: :meth:`show` a figure, :meth:`restyle` a trace, :meth:`relayout` the layout,
+    """One chart: :meth:`show` a figure, :meth:`restyle` traces, :meth:`relayout` the layout,
     :meth:`on_click` a point. :attr:`data` and :attr:`layout` are the figure as last sent."""
 
     _esm = WIDGET_BUNDLE
@@ -76,6 +78,8 @@ class Chart(anywidget.AnyWidget):
     _py2js_restyle = _message_trait()
     _py2js_relayout = _message_trait()
     _js2py_pointsCallback = _message_trait()
+    # Not echoed back: the front end only reports it, and it carries every trace's defaults.
+    _js2py_traceDeltas = Dict(default_value=None, allow_none=True).tag(sync=True, echo_update=False)
     # Read by the front end on every draw (it echoes them in its deltas, which we ignore).
     _last_layout_edit_id = Integer(0).tag(sync=True)
     _last_trace_edit_id = Integer(0).tag(sync=True)
@@ -93,6 +97,7 @@ class Chart(anywidget.AnyWidget):
             _config=dict(config),
         )
         self.observe(self._on_points, names="_js2py_pointsCallback")
+        self.observe(self._on_drawn, names="_js2py_traceDeltas")
 
     # --- what is shown --------------------------------------------------------------------
 
@@ -128,15 +133,24 @@ class Chart(anywidget.AnyWidget):
 
     def restyle(self, trace: int, props: Mapping[str, Any]) -> None:
         """Set ``props`` (nested dicts merge, as in ``trace.update``) on one trace."""
-        index = range(len(self._data))[trace]  # IndexError for a trace that is not there
-        flat = {key: to_plain(value) for key, value in flatten(props).items()}
-        # Restyle takes one value per listed trace: a list of values for one trace is [list].
-        self._message(
-            "_py2js_restyle",
-            {"restyle_data": {k: [v] for k, v in flat.items()}, "restyle_traces": [index]},
-        )
-        for key, value in flat.items():
-            _set_path(self._data[index], key, value)
+        self.restyle_traces({trace: props})
+
+    def restyle_traces(self, changes: Mapping[int, Mapping[str, Any]]) -> None:
+        """Set properties on several traces in one message, so the front end redraws once
+        (traces changing the same properties travel together)."""
+        groups: dict[tuple[str, ...], list[tuple[int, dict[str, Any]]]] = {}
+        for trace, props in changes.items():
+            index = range(len(self._data))[trace]  # IndexError for a trace that is not there
+            flat = {key: to_plain(value) for key, value in flatten(props).items()}
+            groups.setdefault(tuple(flat), []).append((index, flat))
+        for keys, members in groups.items():
+            # Restyle takes one value per listed trace, in the order the traces are listed.
+            data = {key: [flat[key] for _, flat in members] for key in keys}
+            traces = [index for index, _ in members]
+            self._message("_py2js_restyle", {"restyle_data": data, "restyle_traces": traces})
+            for index, flat in members:
+                for key, value in flat.items():
+                    _set_path(self._data[index], key, value)
         self._synced = False
 
     def relayout(self, props: Mapping[str, Any]) -> None:
@@ -152,8 +166,9 @@ class Chart(anywidget.AnyWidget):
 
         Inside an ipywidgets box the chart is first drawn before the box is on the page, so
         plotly.js falls back to its 700 px default and only resizes on a JupyterLab panel
-        resize. Turning autosize off and on makes plotly.js measure the box again; call it once
-        the widget is shown (the notebooks do, when the kernel is next idle).
+        resize. Turning autosize off and on makes plotly.js measure the box again. The chart
+        does it itself each time a view reports its first draw (see :meth:`_on_drawn`): a
+        timer in the kernel could fire before a slow front end has drawn anything.
         """
         self.relayout({"autosize": False})
         self.relayout({"autosize": True})
@@ -175,6 +190,14 @@ class Chart(anywidget.AnyWidget):
         # A message is a value the front end sees change; None re-arms it for the next one.
         setattr(self, name, message)
         setattr(self, name, None)
+
+    def _on_drawn(self, change: dict[str, Any]) -> None:
+        message = change["new"]
+        if not message:
+            return
+        self._js2py_traceDeltas = None  # so the next view's identical report is a change too
+        if message.get("trace_edit_id") is not None:  # a view's first draw (see the module)
+            self.fit_width()
 
     # --- clicks ---------------------------------------------------------------------------
 

@@ -322,15 +322,17 @@ class Explorer:
         mask = filter_mask(self.events, self.filter, self._haystack)
         keep = mask.to_numpy()
         view = self._view(self.lang)
-        # Refill the existing traces: far cheaper than a new figure per keystroke. A side
-        # whose rows did not change keeps its trace (nothing to send).
+        # Refill the existing traces, in one message: far cheaper than a new figure per
+        # keystroke. A side whose rows did not change keeps its trace (nothing to send).
+        changes = {}
         for index, side in enumerate(SIDES_IN_FIGURE):
             positions, part = view.sides[side]
             kept = keep[positions]
             if side in self._shown and np.array_equal(self._shown[side], kept):
                 continue
-            self.figure.restyle(index, trace_data(part[kept]))
+            changes[index] = trace_data(part[kept])
             self._shown[side] = kept
+        self.figure.restyle_traces(changes)
         self._hold = True
         try:
             ids = view.ids[keep].tolist()
