@@ -211,18 +211,21 @@ def _static_stand_in(key: str) -> None:
 
 
 def _display_widget(widget: Any) -> None:
-    """Show a widget; once the kernel is idle, build its views in the other language, so the
-    reader's first language switch swaps prepared figures (~20 ms) instead of building them
-    (~60–120 ms). Idle, not now: the reader should not wait for the cell on work for a
-    switch they may never make. (The chart fits its box by itself once it is drawn.)"""
+    """Show a widget; once the kernel is idle, fit its chart to its box once more and build
+    its views in the other language, so the reader's first language switch swaps prepared
+    figures (~20 ms) instead of building them (~60–120 ms). Idle, not now: the reader should
+    not wait for the cell on work for a switch they may never make. (The chart also fits
+    itself when a view reports its first draw; this second fit covers a view drawn while
+    its box was not laid out yet.)"""
     display(widget.widget)
     others = [lang for lang in i18n.LANGS if lang != widget.lang]
 
-    def warm() -> None:
+    def when_shown() -> None:
+        widget.figure.fit_width()
         for lang in others:
             widget.warm(lang)
 
-    loops.when_idle(warm)
+    loops.when_idle(when_shown)
 
 
 def explorer() -> None:

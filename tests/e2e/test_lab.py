@@ -85,14 +85,17 @@ WIDGET_CHART_WIDTHS = """() =>
 
 def test_widget_charts_fill_their_box(lab: Server, page: Any) -> None:
     """The explorer's chart is drawn before its box is on the page (plotly's 700 px
-    default); once the kernel is idle the notebook has it measure the box again."""
+    default); the chart measures its box again once drawn and once the kernel is idle."""
     open_and_run_all(lab, page, "02-timeline.ipynb")
-    page.wait_for_function(
-        f"() => {{ const w = ({WIDGET_CHART_WIDTHS})(); "
-        "return w.length > 0 && w.every(([drawn, box]) => Math.abs(drawn - box) <= 2); }",
-        timeout=30_000,
-        polling=250,
-    )
+    try:
+        page.wait_for_function(
+            f"() => {{ const w = ({WIDGET_CHART_WIDTHS})(); "
+            "return w.length > 0 && w.every(([drawn, box]) => Math.abs(drawn - box) <= 2); }",
+            timeout=30_000,
+            polling=250,
+        )
+    except Exception:  # say what was drawn, not only that the wait ran out
+        pytest.fail(f"widget charts [drawn, box] px: {page.evaluate(WIDGET_CHART_WIDTHS)}")
     widths = page.evaluate(WIDGET_CHART_WIDTHS)
     assert widths and all(box > 700 for _, box in widths), widths
 

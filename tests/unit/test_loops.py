@@ -52,14 +52,21 @@ def test_when_idle_waits_for_the_loop_and_drops_failures() -> None:
     assert ran == ["boom", "warm"]
 
 
-def test_widget_shown_then_warmed_when_idle(monkeypatch) -> None:
+def test_widget_shown_then_fitted_and_warmed_when_idle(monkeypatch) -> None:
     from parley import i18n, nb
+
+    fitted: list[object] = []
+
+    class Figure:
+        def fit_width(self) -> None:
+            fitted.append(self)
 
     class Widget:
         lang = "ja"
 
         def __init__(self) -> None:
             self.widget = object()
+            self.figure = Figure()
             self.warmed: list[str] = []
 
         def warm(self, lang: str) -> None:
@@ -69,10 +76,11 @@ def test_widget_shown_then_warmed_when_idle(monkeypatch) -> None:
     monkeypatch.setattr(nb, "display", shown.append)
     w = Widget()
 
-    def cell() -> list[str]:
+    def cell() -> tuple[list[str], list[object]]:
         nb._display_widget(w)
-        return list(w.warmed)
+        return list(w.warmed), list(fitted)
 
-    assert in_a_kernel_cell(cell) == []  # nothing of it inside the cell
+    assert in_a_kernel_cell(cell) == ([], [])  # nothing of it inside the cell
     assert shown == [w.widget]
+    assert fitted == [w.figure]
     assert w.warmed == [lang for lang in i18n.LANGS if lang != "ja"]
