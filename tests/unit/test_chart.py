@@ -40,11 +40,13 @@ class FrontEnd:
     def __init__(self, state: dict[str, Any]) -> None:
         self.data = copy.deepcopy(state["_widget_data"])
         self.layout = copy.deepcopy(state["_widget_layout"])
+        self.received: list[str] = []  # the names of the non-empty updates since it opened
 
     def receive(self, state: dict[str, Any]) -> None:
         for name, msg in state.items():
             if msg is None:
                 continue
+            self.received.append(name)
             if name == "_py2js_addTraces":
                 self.data.extend(copy.deepcopy(msg["trace_data"]))
             elif name == "_py2js_deleteTraces":
@@ -110,6 +112,15 @@ def test_explorer_front_end_draws_what_the_kernel_shows(wire, mini_story, tables
         assert _plotly(front.figure) == _plotly(fresh.figure.figure)
     ex.figure.fit_width()
     assert front.layout["autosize"] is True
+
+
+def test_widgets_send_their_first_figure_once(wire, mini_story, tables) -> None:
+    """The chart opens with its first figure in its state; building the widget around it
+    sends nothing more (no redraw of the same figure, no restyle that changes nothing)."""
+    for widget in (Explorer(mini_story, tables), ScenarioBuilder(mini_story, tables)):
+        front = wire[widget.figure.model_id]
+        assert front.received == [], type(widget).__name__
+        assert front.figure == widget.figure.figure and front.data
 
 
 def test_builder_front_end_moves_the_settlement(wire, mini_story, tables) -> None:

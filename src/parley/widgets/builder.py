@@ -51,7 +51,7 @@ class ScenarioBuilder:
         }
         self.preset = w.Dropdown(layout=w.Layout(width="30em"))
         self.verdict = w.HTML()
-        self.figure = Chart()
+        self.figure = Chart(self._chart(self.lang))  # its first figure in its own state
         for slider in self.sliders.values():
             slider.observe(self._on_slider, names="value")
         self.preset.observe(self._on_preset, names="value")

@@ -54,6 +54,17 @@ def flatten(props: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
+_ABSENT = object()
+
+
+def _get_path(source: dict[str, Any], dotted: str) -> Any:
+    for key in dotted.split("."):
+        if not isinstance(source, dict) or key not in source:
+            return _ABSENT
+        source = source[key]
+    return source
+
+
 def _set_path(target: dict[str, Any], dotted: str, value: Any) -> None:
     *parents, last = dotted.split(".")
     for key in parents:
@@ -80,7 +91,7 @@ class Chart(anywidget.AnyWidget):
     _js2py_pointsCallback = _message_trait()
     # Not echoed back: the front end only reports it, and it carries every trace's defaults.
     _js2py_traceDeltas = Dict(default_value=None, allow_none=True).tag(sync=True, echo_update=False)
-    # Read by the front end on every draw (it echoes them in its deltas, which we ignore).
+    # Read by the front end on every draw; it echoes them in its deltas (see _on_drawn).
     _last_layout_edit_id = Integer(0).tag(sync=True)
     _last_trace_edit_id = Integer(0).tag(sync=True)
 
@@ -120,6 +131,8 @@ class Chart(anywidget.AnyWidget):
         """Replace the traces and the layout with ``figure``'s."""
         plain = to_plain(figure)
         data, layout = list(plain["data"]), dict(plain.get("layout", {}))
+        if data == self._data and layout == self._layout:
+            return  # already shown (a chart made with its first figure): nothing to send
         if self._data:
             self._message("_py2js_deleteTraces", {"delete_inds": list(range(len(self._data)))})
         # Top-level keys replace their containers whole; a key the new layout lacks is removed.
@@ -142,7 +155,11 @@ class Chart(anywidget.AnyWidget):
         for trace, props in changes.items():
             index = range(len(self._data))[trace]  # IndexError for a trace that is not there
             flat = {key: to_plain(value) for key, value in flatten(props).items()}
-            groups.setdefault(tuple(flat), []).append((index, flat))
+            current = self._data[index]
+            # Only what changes travels (a builder's first update sets what it drew).
+            flat = {k: v for k, v in flat.items() if _get_path(current, k) != v}
+            if flat:
+                groups.setdefault(tuple(flat), []).append((index, flat))
         for keys, members in groups.items():
             # Restyle takes one value per listed trace, in the order the traces are listed.
             data = {key: [flat[key] for _, flat in members] for key in keys}

@@ -107,7 +107,9 @@ class Explorer:
         self.paste = w.Text(layout=w.Layout(width="22em"))
         self.open_button = w.Button(icon="folder-open")
         self.message = w.HTML()
-        self.figure = Chart()
+        # Made with its first figure, which travels in the widget's own state (drawing it
+        # again in _relabel below then sends nothing).
+        self.figure = Chart(self._view(self.lang).figure)
         self.figure.on_click(self._on_click)
         for control in (self.sides, self.kinds, self.actor, self.issue, self.dates, self.query):
             control.observe(self._on_control, names="value")
