@@ -1257,7 +1257,7 @@ class Plan:
             return cls(SIZES[:2], 1, 1, 1, 10, 1, 1, 2, 300.0)
         # Medians over more runs where the shared 2-core machine makes single loads noisy
         # (a page's loads spread over ±30 %); the whole run stays near 6 minutes (budget: 9).
-        return cls(SIZES, 5, 3, 3, INTERACTIONS, 5, 15, 15, 540.0)
+        return cls(SIZES, 9, 3, 3, INTERACTIONS, 5, 15, 15, 540.0)
 
 
 def _section(name: str, records: list[Record], fn: Callable[[], list[Record]]) -> None:

@@ -100,12 +100,14 @@ def _read(path: Path, problems: list[Problem]) -> yamlsafe.Located | None:
         problems.append(Problem(name, None, None, None, f"cannot read: {exc.strerror or exc}"))
         return None
     try:
-        text = raw.decode("utf-8")
+        raw.decode("utf-8")  # libyaml would also take UTF-16: only UTF-8 is data here
     except UnicodeDecodeError as exc:
         problems.append(Problem(name, None, None, None, f"not UTF-8 text ({exc.reason})"))
         return None
     try:
-        return yamlsafe.load(text)
+        # The bytes, not the text: libyaml reads UTF-8, so a str would be encoded back.
+        # Lines are only found if a problem needs one.
+        return yamlsafe.load(raw, lines=False)
     except yamlsafe.YamlProblem as exc:
         problems.append(Problem(name, exc.line, None, None, exc.message))
         return None
@@ -254,13 +256,17 @@ def load_story(data_dir: Path | str = DEFAULT_DATA, *, cache: bool = False) -> S
     :mod:`parley.cache` (outside the data folder), and a newly validated one is stored there.
     """
     data_dir = Path(data_dir)
+    digest = None
     if cache:
-        cached = story_cache.load(data_dir)
+        # The key is taken before reading, so a file edited while it is read is stored under
+        # its old content's key: the next load sees new content and reads it again.
+        digest = story_cache.fingerprint(data_dir)
+        cached = story_cache.load(data_dir, digest)
         if cached is not None:
             return cached
     story, problems = read_story(data_dir)
     if problems or story is None:
         raise ContentError(problems)
     if cache:
-        story_cache.store(data_dir, story)
+        story_cache.store(data_dir, story, digest)
     return story

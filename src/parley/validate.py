@@ -181,8 +181,8 @@ def cross_check(story: Story, files: dict[str, Parsed], story_file: Parsed) -> l
     seen: set[str] = set()
     loc = story_file.located
     for k, ch in enumerate(story.meta.chapters):
-        line = loc.line_of(("chapters", k)) if loc else None
         if ch.id in seen:
+            line = loc.line_of(("chapters", k)) if loc else None
             out.append(Problem("story.yaml", line, ch.id, "id", "duplicate chapter id"))
         seen.add(ch.id)
         for j, fig in enumerate(ch.figures):
@@ -190,7 +190,7 @@ def cross_check(story: Story, files: dict[str, Parsed], story_file: Parsed) -> l
                 out.append(
                     Problem(
                         "story.yaml",
-                        loc.line_of(("chapters", k, "figures", j)) if loc else line,
+                        loc.line_of(("chapters", k, "figures", j)) if loc else None,
                         ch.id,
                         f"figures[{j}]",
                         f"unknown figure id {fig!r} (one of: {', '.join(FIGURES)})",

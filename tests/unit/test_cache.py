@@ -84,3 +84,25 @@ class _Touch:
 
     def __reduce__(self) -> tuple[object, ...]:
         return (Path.touch, (self.path,))
+
+
+def test_a_file_edited_while_it_is_read_is_read_again_next_time(
+    mini: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The story is stored under the key of the content as it was before reading: an edit
+    # that lands during the read must not be answered next time with the old story.
+    from parley import load as load_module
+
+    events = mini / "events.yaml"
+    original = load_module.read_story
+
+    def read_then_edit(data_dir: Path):  # type: ignore[no-untyped-def]
+        story = original(data_dir)
+        events.write_text(events.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+        return story
+
+    monkeypatch.setattr(load_module, "read_story", read_then_edit)
+    load_story(mini, cache=True)
+    monkeypatch.setattr(load_module, "read_story", original)
+    assert cache.load(mini) is None, "the edited content has no cached story"
+    assert len(_entries(cache_dir)) == 1

@@ -305,3 +305,34 @@ def test_nothing_dated_after_as_of(mini: Path) -> None:
         "events.yaml:25: talks: date: 2025-04-23 is after the story's as_of 2025-03-31 "
         "(update as_of in story.yaml)" in _problems(mini)
     )
+
+
+def _count_line_walks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    walks: list[int] = []
+    eager = yamlsafe.load
+
+    def counting(text: str | bytes, *, lines: bool = True) -> yamlsafe.Located:
+        if lines:
+            walks.append(1)
+        return eager(text, lines=lines)
+
+    monkeypatch.setattr(yamlsafe, "load", counting)
+    return walks
+
+
+def test_a_valid_story_is_read_once_without_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Building the line table is work that only a problem needs.
+    walks = _count_line_walks(monkeypatch)
+    story, problems = read_story(Path(__file__).resolve().parents[2] / "data")
+    assert story is not None and not problems
+    assert walks == []
+
+
+def test_a_problem_finds_its_line_by_reading_its_file_again(
+    mini: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _edit(mini, "events.yaml", "date: 2025-02-24", "date: 2025-02-30")
+    walks = _count_line_walks(monkeypatch)
+    problems = _problems(mini)
+    assert len(problems) == 1 and problems[0].startswith("events.yaml:"), problems
+    assert walks == [1], "only the file with the problem is read again"

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from parley import yamlsafe
@@ -42,9 +44,10 @@ def test_quoted_numbers_stay_text() -> None:
         ("? [a]\n: 1\n", "complex (non-scalar) keys are not allowed", None),
     ],
 )
-def test_refused(text: str, message: str, line: int | None) -> None:
+@pytest.mark.parametrize("lines", [True, False])
+def test_refused(text: str, message: str, line: int | None, lines: bool) -> None:
     with pytest.raises(YamlProblem) as info:
-        yamlsafe.load(text)
+        yamlsafe.load(text, lines=lines)
     assert message in info.value.message
     if line is not None:
         assert info.value.line == line
@@ -55,10 +58,11 @@ def test_alias_refused() -> None:
         yamlsafe.load("base: &b {x: 1}\nother: *b\n")
 
 
-def test_billion_laughs_refused_fast() -> None:
+@pytest.mark.parametrize("lines", [True, False])
+def test_billion_laughs_refused_fast(lines: bool) -> None:
     bomb = "a: &a [x, x]\nb: &b [*a, *a]\nc: &c [*b, *b]\n"
     with pytest.raises(YamlProblem):
-        yamlsafe.load(bomb)
+        yamlsafe.load(bomb, lines=lines)
 
 
 def test_size_cap(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -67,11 +71,81 @@ def test_size_cap(monkeypatch: pytest.MonkeyPatch) -> None:
         yamlsafe.load("a: 12345678901234567890\n")
 
 
-def test_depth_cap() -> None:
+@pytest.mark.parametrize("lines", [True, False])
+def test_depth_cap(lines: bool) -> None:
     with pytest.raises(YamlProblem, match="nested too deeply"):
-        yamlsafe.load("[" * 40 + "]" * 40)
+        yamlsafe.load("[" * 40 + "]" * 40, lines=lines)
 
 
 def test_cap_admits_ten_thousand_events() -> None:
     # The bundled events average well under 1.5 KB; 10,000 of them must fit the cap.
     assert yamlsafe.MAX_BYTES >= 10_000 * 1500 * 2
+
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+
+
+@pytest.mark.parametrize("path", sorted(DATA.glob("*.yaml")), ids=lambda p: p.name)
+def test_lines_found_later_are_the_lines_found_at_once(path: Path) -> None:
+    # load.py reads without lines and asks only when a problem needs one: the data and
+    # every line must be those of the eager walk.
+    text = path.read_text(encoding="utf-8")
+    eager, lazy = yamlsafe.load(text), yamlsafe.load(text, lines=False)
+    assert lazy.data == eager.data
+    assert lazy.lines == eager.lines
+    assert eager.lines  # a real file, with lines to compare
+
+
+def test_lazy_lines_answer_without_a_second_parse_once_found() -> None:
+    doc = yamlsafe.load("a:\n  - 1\n  - b: 2\n", lines=False)
+    assert doc.line_of(("a", 1, "b")) == 3
+    assert doc.line_of(("a", 0)) == 2
+    assert doc._text is None  # the text is let go once its lines are known
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a: 1", "- 1\n- x\n- 1.5\n- true\n- ~", "x", "", "'93'", "{a: [1, {b: c}], d: no}"],
+)
+def test_both_walks_build_the_same_data(text: str) -> None:
+    assert yamlsafe.load(text, lines=False).data == yamlsafe.load(text).data
+
+
+def _outcome(text: str, lines: bool) -> object:
+    try:
+        return ("data", yamlsafe.load(text, lines=lines).data)
+    except YamlProblem as exc:
+        return ("refused", exc.message, exc.line)
+
+
+def test_both_walks_agree_on_damaged_files() -> None:
+    # The data-only walk is the one the loader uses: it must refuse exactly what the eager
+    # walk refuses (anchors, aliases, tags, duplicate keys, a second document, bad YAML).
+    import random
+
+    rng = random.Random(20251126)
+    damage = [
+        "&a ",
+        "*a",
+        "!!python/object:os.system ",
+        "!x ",
+        "\n---\n",
+        "? [k]\n: v\n",
+        ": ",
+        "[",
+    ]
+    texts = [p.read_text(encoding="utf-8") for p in sorted(DATA.glob("*.yaml"))]
+    refused = 0
+    for _ in range(300):
+        lines = rng.choice(texts).splitlines(keepends=True)[:60]
+        k = rng.randrange(len(lines))
+        if rng.random() < 0.3:
+            lines.insert(k, lines[rng.randrange(len(lines))])  # often a duplicate key
+        else:
+            at = rng.randrange(len(lines[k]) + 1)
+            lines[k] = lines[k][:at] + rng.choice(damage) + lines[k][at:]
+        text = "".join(lines)
+        eager = _outcome(text, lines=True)
+        assert _outcome(text, lines=False) == eager, text
+        refused += eager[0] == "refused"
+    assert 50 < refused < 300, "the damage must give both outcomes"
