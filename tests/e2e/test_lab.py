@@ -29,6 +29,10 @@ WATCH_QUEUED = f"""() => {{
     {{subtree: true, childList: true, characterData: true}});
 }}"""
 DONE = f"() => {PROMPTS}.length > 0 && !{PROMPTS}.some(t => t.includes('*'))"
+OPEN_TABS = (
+    "() => [...document.querySelectorAll('#jp-main-dock-panel .lm-TabBar-tab')]"
+    ".map(t => t.textContent + (t.classList.contains('lm-mod-current') ? ' (current)' : ''))"
+)
 
 
 def wait_kernel_idle(page: Any) -> None:
@@ -39,16 +43,26 @@ def wait_kernel_idle(page: Any) -> None:
     )
 
 
-def open_and_run_all(lab: Server, page: Any, notebook: str) -> float:
+def open_and_run_all(lab: Server, page: Any, notebook: str, workspace: str = "") -> float:
     """Open ``notebooks/<notebook>``, Run All Cells, wait until every cell ran and the
-    kernel is idle; the seconds from the click to idle."""
-    page.goto(f"{lab.url}/lab/tree/notebooks/{notebook}?token={lab.token}")
+    kernel is idle; the seconds from the click to idle.
+
+    ``workspace``: a named Lab workspace to open it in, else the default one (Binder's
+    URL). Lab restores a workspace's open tabs, so a notebook opened in the default
+    workspace after another would sit beside it, and the other could be the one that runs.
+    """
+    where = f"workspaces/{workspace}/" if workspace else ""
+    page.goto(f"{lab.url}/lab/{where}tree/notebooks/{notebook}?token={lab.token}")
     wait_kernel_idle(page)
     page.evaluate(WATCH_QUEUED)
     started = time.perf_counter()
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-    page.wait_for_function("() => window.__parleyQueued", timeout=30_000)  # cells queued: [*]
+    try:
+        page.wait_for_function("() => window.__parleyQueued", timeout=30_000)  # cells: [*]
+    except Exception:  # say which documents were open, not only that the wait ran out
+        tabs = page.evaluate(OPEN_TABS)
+        pytest.fail(f"Run All Cells queued no cell in {notebook}; open tabs: {tabs}")
     page.wait_for_function(DONE, timeout=TIMEOUT_MS, polling=250)
     wait_kernel_idle(page)
     return time.perf_counter() - started
@@ -86,7 +100,7 @@ WIDGET_CHART_WIDTHS = """() =>
 def test_widget_charts_fill_their_box(lab: Server, page: Any) -> None:
     """The explorer's chart is drawn before its box is on the page (plotly's 700 px
     default); the chart measures its box again once drawn and once the kernel is idle."""
-    open_and_run_all(lab, page, "02-timeline.ipynb")
+    open_and_run_all(lab, page, "02-timeline.ipynb", workspace="e2e-widgets")
     try:
         page.wait_for_function(
             f"() => {{ const w = ({WIDGET_CHART_WIDTHS})(); "
