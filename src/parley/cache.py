@@ -174,17 +174,13 @@ def _model_classes() -> list[type[pydantic.BaseModel]]:
     ]
 
 
-_NOW = "now"  # fingerprint the folder as it is at the call
-
-
-def load(data_dir: Path, digest: str | None = _NOW) -> Story | None:
+def load(data_dir: Path, digest: str | None = None) -> Story | None:
     """The cached story for ``data_dir`` as it is now (or for ``digest``, its fingerprint
     taken by the caller), or None (a miss, whatever the reason)."""
     folder = _private_dir(create=False)
     if folder is None:
         return None
-    if digest == _NOW:
-        digest = fingerprint(data_dir)
+    digest = digest or fingerprint(data_dir)
     key = _key(folder, create=False)
     if digest is None or key is None:
         return None
@@ -208,14 +204,13 @@ def load(data_dir: Path, digest: str | None = _NOW) -> Story | None:
     return story if isinstance(story, Story) else None
 
 
-def store(data_dir: Path, story: Story, digest: str | None = _NOW) -> Path | None:
+def store(data_dir: Path, story: Story, digest: str | None = None) -> Path | None:
     """Write ``story`` for ``data_dir``'s current content (or for ``digest``, the fingerprint
     the caller took before reading it); None if it cannot be written."""
     folder = _private_dir(create=True)
     if folder is None:
         return None
-    if digest == _NOW:
-        digest = fingerprint(data_dir)
+    digest = digest or fingerprint(data_dir)
     key = _key(folder, create=True)
     if digest is None or key is None:
         return None

@@ -256,17 +256,16 @@ def load_story(data_dir: Path | str = DEFAULT_DATA, *, cache: bool = False) -> S
     :mod:`parley.cache` (outside the data folder), and a newly validated one is stored there.
     """
     data_dir = Path(data_dir)
-    digest = None
-    if cache:
-        # The key is taken before reading, so a file edited while it is read is stored under
-        # its old content's key: the next load sees new content and reads it again.
-        digest = story_cache.fingerprint(data_dir)
+    # The key is taken once, before reading: a file edited while it is read is stored under
+    # its old content's key, so the next load sees new content and reads it again.
+    digest = story_cache.fingerprint(data_dir) if cache else None  # None: unreadable, no cache
+    if digest:
         cached = story_cache.load(data_dir, digest)
         if cached is not None:
             return cached
     story, problems = read_story(data_dir)
     if problems or story is None:
         raise ContentError(problems)
-    if cache:
+    if digest:
         story_cache.store(data_dir, story, digest)
     return story
