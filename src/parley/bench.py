@@ -1064,7 +1064,9 @@ def bench_scale(browser: Browser, figures_json: dict[str, Path], work: Path) -> 
         for label, path in figures_json.items()
     }
     results: dict[str, list[dict[str, Any]]] = {label: [] for label in pages}
-    for _ in range(3):  # interleaved, so a busy spell on the machine hits every size alike
+    # Five loads (25 zooms a size): single zooms spread 40–230 ms on the 2-core machine, and
+    # medians of 15 moved the 10,000/bundled ratio between 0.8 and 2.0 from run to run.
+    for _ in range(5):  # interleaved, so a busy spell on the machine hits every size alike
         for label, page in pages.items():
             results[label].append(browser.evaluate(page, _SCALE_JS))
     for label, path in figures_json.items():
