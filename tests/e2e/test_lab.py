@@ -121,6 +121,10 @@ def test_widget_charts_fill_their_box(lab: Server, page: Any) -> None:
     expect(title).to_have_text(i18n.label("timeline_title", "ja"))
     points = chart.locator(".cartesianlayer .scatterlayer .point")
     before = points.count()
+    # The explorer's controls are named by their labels (what a screen reader announces).
+    for key in ("explorer_sides", "explorer_query", "explorer_results"):
+        expect(page.get_by_label(i18n.label(key, "ja"), exact=True)).to_have_count(1)
     page.get_by_role("button", name="English", exact=True).click()
     expect(title).to_have_text(i18n.label("timeline_title", "en"), timeout=30_000)
     expect(points).to_have_count(before)  # the same events, relabelled
+    expect(page.get_by_label(i18n.label("explorer_query", "en"), exact=True)).to_have_count(1)

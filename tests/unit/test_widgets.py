@@ -117,6 +117,30 @@ def test_language_switch_relabels_in_place(mini_story, tables) -> None:
     assert "Side" in sb.verdict.value
 
 
+def test_every_explorer_control_is_named_by_its_heading(mini_story, tables) -> None:
+    # A control's description is its <label for> (its accessible name); the visible heading
+    # above it is separate text, so the two must say the same thing in both languages.
+    import ipywidgets as w
+    from ipywidgets.widgets.widget_description import DescriptionWidget
+
+    ex = Explorer(mini_story, tables)
+    inputs = [c for c in _descendants(ex.widget) if isinstance(c, DescriptionWidget)]
+    inputs = [c for c in inputs if not isinstance(c, (w.HTML, w.Button))]
+    assert len(inputs) == 9
+    for lang in ("ja", "en"):
+        i18n.set_lang(lang)
+        headings = {h.value.removeprefix("<b>").removesuffix("</b>") for h in ex._labels.values()}
+        names = [c.description for c in inputs]
+        assert all(names) and set(names) == headings, (lang, names)
+        assert all(c.style.description_width == "0px" for c in inputs)
+
+
+def _descendants(widget):  # type: ignore[no-untyped-def]
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _descendants(child)
+
+
 def test_settlement_verdicts_change(mini_story, tables) -> None:
     sb = ScenarioBuilder(mini_story, tables, lang="en")
     near_kyiv = {v.side: v for v in sb.set_settlement({"ceasefire": 1})}

@@ -13,6 +13,7 @@ from typing import Any
 import ipywidgets as w
 import numpy as np
 import pandas as pd
+from ipywidgets.widgets.widget_description import DescriptionWidget
 
 from .. import i18n
 from ..charts.common import source_labels
@@ -41,6 +42,11 @@ KINDS = (
     "other",
 )
 ALL = ""
+
+
+# Text over a control is indented by the 8 px the control's zero-width label keeps as its
+# right margin (ipywidgets' 2 × --jp-widgets-inline-margin), so the two line up.
+_OVER_CONTROL = "2px 2px 2px 10px"
 
 
 @dataclass(frozen=True)
@@ -102,7 +108,7 @@ class Explorer:
         self.query = w.Text(continuous_update=True, layout=w.Layout(width="20em"))
         self.results = w.Select(rows=8, layout=w.Layout(width="100%"))
         self.card = w.HTML()
-        self.count = w.HTML()
+        self.count = w.HTML(layout=w.Layout(margin=_OVER_CONTROL))
         self.code = w.Text(disabled=False, layout=w.Layout(width="22em"))
         self.paste = w.Text(layout=w.Layout(width="22em"))
         self.open_button = w.Button(icon="folder-open")
@@ -124,20 +130,7 @@ class Explorer:
     # --- layout and labels ------------------------------------------------------------
 
     def _layout(self) -> w.Widget:
-        self._labels = {
-            k: w.HTML()
-            for k in (
-                "sides",
-                "kinds",
-                "actor",
-                "issue",
-                "dates",
-                "query",
-                "results",
-                "share",
-                "paste",
-            )
-        }
+        self._labels = {k: w.HTML(layout=w.Layout(margin=_OVER_CONTROL)) for k in self._named()}
         self._fill_labels()
 
         def box(key: str, control: w.Widget) -> w.VBox:
@@ -171,10 +164,30 @@ class Explorer:
         )
         return w.VBox([filters, self.figure.sync(), lower, share])
 
+    def _named(self) -> dict[str, DescriptionWidget]:
+        """Each labelled control by its heading's key."""
+        return {
+            "sides": self.sides,
+            "kinds": self.kinds,
+            "actor": self.actor,
+            "issue": self.issue,
+            "dates": self.dates,
+            "query": self.query,
+            "results": self.results,
+            "share": self.code,
+            "paste": self.paste,
+        }
+
     def _fill_labels(self) -> None:
         lang = self.lang
         for key, widget in getattr(self, "_labels", {}).items():
             widget.value = f"<b>{i18n.label(f'explorer_{key}', lang)}</b>"
+        # The headings above are plain text to assistive technology; a control's own
+        # description is its <label for>, its accessible name. Zero width: the heading
+        # already shows the same words.
+        for key, control in self._named().items():
+            control.description = i18n.label(f"explorer_{key}", lang)
+            control.style.description_width = "0px"
         self.open_button.description = i18n.label("explorer_open", lang)
         self.query.placeholder = i18n.label("explorer_query_hint", lang)
         self.paste.placeholder = "p1.…"
