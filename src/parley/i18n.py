@@ -76,7 +76,8 @@ LABELS: dict[str, dict[Lang, str]] = {
     "answer": {"ja": "答え", "en": "Answer"},
     "key_points": {"ja": "ポイント", "en": "Key points"},
     "what_you_learn": {"ja": "この章で分かること", "en": "What you will learn"},
-    "takeaways": {"ja": "まとめ", "en": "Takeaways"},
+    # The seed article's own closing points (its 💡 lines): attributed, not the explainer's voice.
+    "takeaways": {"ja": "元記事のまとめ", "en": "The original article's takeaways"},
     "changes": {"ja": "更新履歴", "en": "Changes"},
     "timeline_title": {"ja": "2025年の交渉の歩み", "en": "The 2025 negotiations, event by event"},
     "timeline_desc": {

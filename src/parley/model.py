@@ -371,7 +371,10 @@ class StoryMeta(Strict):
     as_of: Date = Field(description="The date the content is current to.")
     languages: list[Literal["ja", "en"]] = Field(default_factory=lambda: ["ja", "en"])
     methods: Text
-    takeaways: list[Text] = Field(default_factory=list)
+    takeaways: list[Text] = Field(
+        default_factory=list,
+        description="The original article's own closing points; shown attributed to it.",
+    )
     chapters: Annotated[list[Chapter], Field(min_length=1)]
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from parley import views
@@ -39,3 +41,14 @@ def test_app_language_links_point_at_the_same_page() -> None:
     assert '<strong aria-current="page" lang="ja">日本語</strong>' in html
     assert 'href="/voila/render/01-overview.ipynb&quot;&gt;&lt;script&gt;?lang=en"' in html
     assert "<script>" not in html and html.count("<a ") == 1
+
+
+def test_takeaways_are_attributed_to_the_original_article() -> None:
+    # story.yaml's takeaways are the seed article's own closing points (its opinions):
+    # the heading must say whose they are, in both languages.
+    from parley.load import load_story
+
+    story = load_story(Path(__file__).resolve().parents[2] / "data")
+    assert story.meta.takeaways
+    assert "<h3>元記事のまとめ</h3>" in views.takeaways(story, "ja")
+    assert "<h3>The original article&#x27;s takeaways</h3>" in views.takeaways(story, "en")
