@@ -265,7 +265,7 @@ def load(text: str | bytes, *, lines: bool = True) -> Located:
                     root, root_entry = done, (start, children)
                     continue
                 top = stack[-1]
-                if top[4]:  # a key is pending: _check_opening refused a container as a key
+                if top[4]:  # its key is set: a container as a key was refused when it opened
                     key = top[2]
                     top[0][key] = done
                     top[1][key] = (top[3], children)

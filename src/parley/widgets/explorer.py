@@ -131,6 +131,11 @@ class Explorer:
 
     def _layout(self) -> w.Widget:
         self._labels = {k: w.HTML(layout=w.Layout(margin=_OVER_CONTROL)) for k in self._named()}
+        # The headings are plain text to assistive technology; a control's own description
+        # is its <label for>, its accessible name (set per language in _fill_labels). Zero
+        # width: the heading already shows the same words.
+        for control in self._named().values():
+            control.style.description_width = "0px"
         self._fill_labels()
 
         def box(key: str, control: w.Widget) -> w.VBox:
@@ -182,12 +187,8 @@ class Explorer:
         lang = self.lang
         for key, widget in getattr(self, "_labels", {}).items():
             widget.value = f"<b>{i18n.label(f'explorer_{key}', lang)}</b>"
-        # The headings above are plain text to assistive technology; a control's own
-        # description is its <label for>, its accessible name. Zero width: the heading
-        # already shows the same words.
         for key, control in self._named().items():
             control.description = i18n.label(f"explorer_{key}", lang)
-            control.style.description_width = "0px"
         self.open_button.description = i18n.label("explorer_open", lang)
         self.query.placeholder = i18n.label("explorer_query_hint", lang)
         self.paste.placeholder = "p1.…"
