@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
 from .load import DEFAULT_DATA, read_story
 from .model import ENTITY_FILES, Story
+from .problems import errors
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -18,6 +20,9 @@ def _parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="check every data file; list all problems")
     v.add_argument("dir", nargs="?", type=Path, help="data folder (default: data/)")
     v.add_argument("--data", type=Path, help="data folder (same as DIR)")
+    v.add_argument(
+        "--strict", action="store_true", help="warnings fail too (exit 1), not only errors"
+    )
 
     d = sub.add_parser("data", help="write one table per entity for readers")
     d.add_argument("--data", type=Path, default=DEFAULT_DATA, help="data folder")
@@ -43,11 +48,13 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _load(data_dir: Path) -> Story | None:
-    story, problems = read_story(data_dir)
-    if problems or story is None:
-        for problem in problems:
+    """The story if it has no error (warnings are `parley validate`'s to show), else None."""
+    story, problems = read_story(data_dir, warnings=False)
+    found = errors(problems)
+    if found or story is None:
+        for problem in found:
             print(problem, file=sys.stderr)
-        print(f"{len(problems)} problem(s) in {data_dir}", file=sys.stderr)
+        print(f"{len(found)} problem(s) in {data_dir}", file=sys.stderr)
         return None
     return story
 
@@ -57,8 +64,19 @@ def _validate(args: argparse.Namespace) -> int:
         print("parley validate: give the data folder once (DIR or --data)", file=sys.stderr)
         return 2
     data_dir = args.dir or args.data or DEFAULT_DATA
-    story = _load(data_dir)
-    if story is None:
+    story, problems = read_story(data_dir)
+    # Errors first, then warnings, then waivers (read_story orders them so).
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    n = Counter(p.severity for p in problems)
+    failing = n["error"] + (n["warning"] if args.strict else 0)
+    if problems:
+        print(
+            f"{data_dir}: {n['error']} error(s), {n['warning']} warning(s), "
+            f"{n['waived']} waived" + (" (--strict: warnings fail)" if args.strict else ""),
+            file=sys.stderr,
+        )
+    if failing or story is None:
         return 1
     counts = {"chapters": len(story.meta.chapters)}
     counts.update({attr: len(getattr(story, attr)) for attr, _ in ENTITY_FILES.values()})

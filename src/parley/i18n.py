@@ -7,6 +7,7 @@ changes it live and tells every registered listener (widgets re-render in place)
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Callable
 from typing import Literal
@@ -100,7 +101,7 @@ LABELS: dict[str, dict[Lang, str]] = {
     "side_international": {"ja": "国際機関", "en": "International"},
     "side_other": {"ja": "その他", "en": "Other"},
     "figure_description": {"ja": "図の説明", "en": "About this chart"},
-    "seed": {"ja": "元記事", "en": "Seed article"},
+    "seed": {"ja": "元記事", "en": "The original article"},
     "stance": {"ja": "立場", "en": "Stance"},
     "stance_axis": {
         "ja": "立場(0 = ウクライナ政府の求める結果、10 = ロシア政府の求める結果)",
@@ -213,7 +214,7 @@ LABELS: dict[str, dict[Lang, str]] = {
     "kind_news": {"ja": "報道機関", "en": "news"},
     "kind_analysis": {"ja": "分析", "en": "analysis"},
     "kind_aggregator": {"ja": "転載・まとめ", "en": "aggregator"},
-    "kind_seed": {"ja": "元記事", "en": "seed"},
+    "kind_seed": {"ja": "元記事", "en": "original article"},
     "explorer_sides": {"ja": "主導した側", "en": "Side that led"},
     "explorer_kinds": {"ja": "出来事の種類", "en": "Kind of event"},
     "explorer_actor": {"ja": "人物・国・組織", "en": "Actor"},
@@ -271,6 +272,18 @@ LABELS: dict[str, dict[Lang, str]] = {
     "builder_red_lines": {"ja": "レッドライン", "en": "Red lines"},
     "builder_ranges": {"ja": "許容範囲との差", "en": "Distance from acceptable range"},
 }
+
+
+_MONTHS_EN = (
+    "January February March April May June July August September October November December"
+).split()
+
+
+def as_of_phrase(day: dt.date, lang: str) -> str:
+    """The story's as-of date as a reader's phrase: 2026年3月31日時点 / as of 31 March 2026."""
+    if lang == "ja":
+        return f"{day.year}年{day.month}月{day.day}日時点"
+    return f"as of {day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
 
 
 def label(key: str, lang: str | None = None, default: str | None = None) -> str:

@@ -199,14 +199,20 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def read_story(data_dir: Path | str = DEFAULT_DATA) -> tuple[Story | None, list[Problem]]:
-    """Read and check every file; return the story (None if any file is unusable) and problems."""
+def read_story(
+    data_dir: Path | str = DEFAULT_DATA, *, warnings: bool = True
+) -> tuple[Story | None, list[Problem]]:
+    """Read and check every file; return the story (None if any file is unusable) and problems.
+
+    ``warnings=False`` skips the checks that can only warn (a reader needs the errors alone).
+    """
     with _gc_paused():
-        return _read_story(Path(data_dir))
+        return _read_story(Path(data_dir), warnings)
 
 
-def _read_story(data_dir: Path) -> tuple[Story | None, list[Problem]]:
-    from .validate import cross_check  # local: validate imports Parsed from here
+def _read_story(data_dir: Path, warnings: bool) -> tuple[Story | None, list[Problem]]:
+    from . import editorial  # local: both import Parsed from here
+    from .validate import cross_check
 
     problems: list[Problem] = []
     if not data_dir.is_dir():
@@ -244,8 +250,10 @@ def _read_story(data_dir: Path) -> tuple[Story | None, list[Problem]]:
         return None, problems
     story = Story.model_construct(meta=meta, **{k: v.entries for k, v in files.items()})
     problems.extend(cross_check(story, files, story_parsed))
+    problems.extend(editorial.check(story, files, story_parsed, warnings=warnings))
     order = {name: i for i, name in enumerate(("story.yaml", *ENTITY_FILES))}
-    problems.sort(key=lambda p: (order.get(p.file, -1), p.file, p.line or 0))
+    rank = {"error": 0, "warning": 1, "waived": 2}
+    problems.sort(key=lambda p: (rank[p.severity], order.get(p.file, -1), p.file, p.line or 0))
     return story, problems
 
 
@@ -263,7 +271,7 @@ def load_story(data_dir: Path | str = DEFAULT_DATA, *, cache: bool = False) -> S
         cached = story_cache.load(data_dir, digest)
         if cached is not None:
             return cached
-    story, problems = read_story(data_dir)
+    story, problems = read_story(data_dir, warnings=False)  # warnings do not stop a reader
     if problems or story is None:
         raise ContentError(problems)
     if digest:

@@ -44,10 +44,25 @@ def _parse_date(value: object) -> object:
 _SPACE_RE = re.compile(r"\s")  # the characters str.isspace() accepts, found in one C pass
 
 
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_TRACKING_RE = re.compile(r"(?:^|&)(?:utm_[^=&]*|fbclid|gclid)(?:=|&|$)", re.IGNORECASE)
+
+
 def _check_url(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc or _SPACE_RE.search(value):
         raise ValueError(f"{value!r} is not an http(s) URL")
+    try:
+        port = parts.port
+    except ValueError:
+        raise ValueError(f"{value!r} has an invalid port") from None
+    if port is not None and port == _DEFAULT_PORTS[parts.scheme]:
+        raise ValueError(f"{value!r} names the default port :{port}; drop it")
+    hostname = parts.hostname or ""
+    if hostname.endswith("."):
+        raise ValueError(f"{value!r} has a trailing dot after the host name; drop it")
+    if _TRACKING_RE.search(parts.query):
+        raise ValueError(f"{value!r} carries tracking parameters (utm_*, fbclid, gclid); drop them")
     return value
 
 
@@ -106,8 +121,19 @@ class Text(Strict):
         return self.ja if lang == "ja" else self.en
 
 
+PairWaivers = Annotated[
+    dict[str, NonEmpty],
+    Field(
+        description="Text fields (e.g. `summary`, `accounts.0.text`) whose ja/en pair was read "
+        "and legitimately differs in the numbers, dates or people the pair check compares: "
+        "field → the reason. Reported by `parley validate`."
+    ),
+]
+
+
 class Entry(Strict):
     id: Slug
+    pair_checked: PairWaivers = Field(default_factory=dict)
 
 
 # --- sources.yaml -----------------------------------------------------------------------
@@ -129,9 +155,16 @@ class Source(Entry):
         description="primary (official readouts, UN records) > wire > news > analysis > aggregator."
     )
     note: Text | None = None
+    url_kept: bool = Field(
+        False,
+        description="The URL is on a mirror-looking host because no copy at the publisher's "
+        "own address was found; `note` must say so (the warning is then reported as waived).",
+    )
 
     @model_validator(mode="after")
     def _seed_only_may_lack_url(self) -> Source:
+        if self.url_kept and self.note is None:
+            raise ValueError("note: say why the URL is kept (required with url_kept)")
         if self.kind != "seed":
             if self.url is None:
                 raise ValueError("url: required for every source except kind `seed`")
@@ -160,6 +193,11 @@ class Actor(Entry):
     )
     roles: list[Role] = Field(default_factory=list)
     sources: list[Slug] = Field(default_factory=list)
+    variants: list[NonEmpty] = Field(
+        default_factory=list,
+        description="Known other spellings of the name (e.g. ウィットコフ); an error wherever "
+        "they appear in reader-facing text. `name` is the canonical form.",
+    )
 
     def role_on(self, day: dt.date) -> Role | None:
         """The role held on ``day`` (the latest one started by then), if any."""
@@ -293,12 +331,26 @@ class OfferStep(Strict):
     sources: SourceIds
 
 
+class OfferPoint(Strict):
+    """What one version of a proposal says on one issue, with its own sources."""
+
+    issue: Slug
+    text: Text
+    sources: SourceIds
+
+
 class Offer(Entry):
     sector: Slug
     from_: Slug = Field(alias="from")
     to: Slug
     title: Text
     summary: Text
+    supersedes: Slug | None = Field(
+        None, description="The offer id of the earlier version this one replaced."
+    )
+    points: list[OfferPoint] = Field(
+        default_factory=list, description="What this version says on each issue, sourced."
+    )
     history: Annotated[list[OfferStep], Field(min_length=1)]
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
@@ -313,7 +365,8 @@ class Offer(Entry):
 
     @property
     def sources(self) -> list[str]:
-        return list(dict.fromkeys(s for step in self.history for s in step.sources))
+        steps = [s for step in self.history for s in step.sources]
+        return list(dict.fromkeys(steps + [s for pt in self.points for s in pt.sources]))
 
 
 # --- voices.yaml ------------------------------------------------------------------------
@@ -346,6 +399,10 @@ class Term(Entry):
     term: Text
     definition: Text
     sources: list[Slug] = Field(default_factory=list)
+    variants: list[NonEmpty] = Field(
+        default_factory=list,
+        description="Known other spellings of the term; an error in reader-facing text.",
+    )
 
 
 class Change(Entry):
@@ -376,6 +433,7 @@ class StoryMeta(Strict):
         description="The original article's own closing points; shown attributed to it.",
     )
     chapters: Annotated[list[Chapter], Field(min_length=1)]
+    pair_checked: PairWaivers = Field(default_factory=dict)
 
 
 class Story(Strict):

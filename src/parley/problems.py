@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
+
+# error: fails validation. warning: printed after the errors, fails only with --strict.
+# waived: a warning an entry has waived with a reason (pair_checked), reported for review.
+Severity = Literal["error", "warning", "waived"]
 
 
 @dataclass(frozen=True, order=True)
@@ -12,10 +17,18 @@ class Problem:
     entry: str | None
     field: str | None
     message: str
+    severity: Severity = "error"
 
     def __str__(self) -> str:
         line = self.line if self.line is not None else "-"
-        return f"{self.file}:{line}: {self.entry or '-'}: {self.field or '-'}: {self.message}"
+        prefix = "" if self.severity == "error" else f"{self.severity}: "
+        return (
+            f"{prefix}{self.file}:{line}: {self.entry or '-'}: {self.field or '-'}: {self.message}"
+        )
+
+
+def errors(problems: list[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == "error"]
 
 
 class ContentError(Exception):

@@ -128,9 +128,23 @@ def cross_check(story: Story, files: dict[str, Parsed], story_file: Parsed) -> l
         for state in v.notable:
             one("votes", v.id, f"notable.{state}", state, "actors")
 
+    offer_ids = ids["offers"]
     for o in story.offers:
         one("offers", o.id, "from", o.from_, "actors")
         one("offers", o.id, "to", o.to, "actors")
+        if o.supersedes is not None and o.supersedes not in offer_ids:
+            out.append(
+                Problem(
+                    files["offers"].name,
+                    files["offers"].line(o.id, "supersedes"),
+                    o.id,
+                    "supersedes",
+                    f"unknown offer id {o.supersedes!r} (not in offers.yaml)",
+                )
+            )
+        for k, pt in enumerate(o.points):
+            one("offers", o.id, f"points.{k}.issue", pt.issue, "issues")
+            refs("offers", o.id, f"points.{k}.sources", pt.sources, "sources")
         for k, step in enumerate(o.history):
             refs("offers", o.id, f"history.{k}.sources", step.sources, "sources")
             if k and step.date < o.history[k - 1].date:

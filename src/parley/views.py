@@ -55,13 +55,21 @@ def header(story: Story, lang: str) -> str:
     )
 
 
+def _paren(text: str, lang: str) -> str:
+    return f"（{text}）" if lang == "ja" else f"({text})"
+
+
 def hook(story: Story, chapter_id: str, lang: str) -> str:
     """The chapter's title and its question-and-answer hook (what the reader will learn)."""
     ch = chapter_of(story, chapter_id)
     return (
         f'<section class="parley-hook"><h3>{e(ch.title(lang))}</h3>'
         f"<p><b>{e(i18n.label('question', lang))}:</b> {e(ch.question(lang))}</p>"
-        f"<p><b>{e(i18n.label('answer', lang))}:</b> {e(ch.answer(lang))}</p></section>"
+        f"<p><b>{e(i18n.label('answer', lang))}:</b> {e(ch.answer(lang))} "
+        # The as-of comes from story.as_of, never typed into the answer (parley validate).
+        f'<small class="parley-asof">{e(_paren(i18n.as_of_phrase(story.meta.as_of, lang), lang))}'
+        "</small>"
+        "</p></section>"
     )
 
 

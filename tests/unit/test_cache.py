@@ -96,8 +96,8 @@ def test_a_file_edited_while_it_is_read_is_read_again_next_time(
     events = mini / "events.yaml"
     original = load_module.read_story
 
-    def read_then_edit(data_dir: Path):  # type: ignore[no-untyped-def]
-        story = original(data_dir)
+    def read_then_edit(data_dir: Path, **kwargs):  # type: ignore[no-untyped-def]
+        story = original(data_dir, **kwargs)
         events.write_text(events.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
         return story
 

@@ -36,7 +36,7 @@ def test_validate_bad_exits_1_without_traceback(mini: Path) -> None:
     assert "Traceback" not in proc.stderr + proc.stdout
     lines = proc.stderr.strip().splitlines()
     assert lines[0] == "events.yaml:2: call-one: date: '2025-02-31' is not a real calendar date"
-    assert lines[-1] == f"1 problem(s) in {mini}"
+    assert lines[-1] == f"{mini}: 1 error(s), 0 warning(s), 0 waived"
 
 
 def test_validate_malformed_yaml_no_traceback(mini: Path) -> None:

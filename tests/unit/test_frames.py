@@ -11,7 +11,7 @@ def test_events_frame(mini_story) -> None:
     assert df["date"].is_monotonic_increasing
     assert df.loc[0, "side"] == "us"  # first actor (trump) is in group us
     assert df.loc[1, "verification"] == "unverified" and df.loc[1, "accounts"] == 1
-    assert df.loc[1, "framing_note_en"] == "The seed dates this differently."
+    assert df.loc[1, "framing_note_en"] == "The original article dates this differently."
     assert pd.isna(df.loc[0, "end_date"]) and df.loc[2, "end_date"] == pd.Timestamp("2025-03-25")
 
 
