@@ -82,6 +82,10 @@ def _glossary(t: Tables, as_of: pd.Timestamp, lang: str) -> str:
     return tables_view.glossary(t["glossary"], lang)
 
 
+def _plan_versions(t: Tables, as_of: pd.Timestamp, lang: str) -> str:
+    return tables_view.plan_versions(t["offer_points"], t["issues"], t["sources"], lang)
+
+
 def _changes(t: Tables, as_of: pd.Timestamp, lang: str) -> str:
     return tables_view.changes(t["changes"], f"{as_of:%Y-%m-%d}", lang)
 
@@ -94,6 +98,7 @@ REGISTRY: dict[str, FigureSpec] = {
     "zone-of-agreement": FigureSpec(_zone, "zone_desc", "positions"),
     "un-votes": FigureSpec(_votes, "votes_desc", "votes"),
     "economy": FigureSpec(_economy, "economy_desc", "offers"),
+    "plan-versions": FigureSpec(_plan_versions, None, "offers"),
     "voices": FigureSpec(_voices, "voices_desc", "voices"),
     "scenario-builder": FigureSpec(_scenarios, "scenarios_desc", "scenarios"),
     "whos-who": FigureSpec(_whos_who, None, "actors"),

@@ -275,6 +275,37 @@ def offers(story: Story) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
+def offer_points(story: Story) -> pd.DataFrame:
+    """What each version of a proposal says on each issue (one row per point), in date order."""
+    rows = [
+        {
+            "id": o.id,
+            "sector": o.sector,
+            "date": pd.Timestamp(o.date),
+            "supersedes": o.supersedes or _EMPTY,
+            **_bilingual("title", o.title),
+            "issue": pt.issue,
+            **_bilingual("text", pt.text),
+            "sources": list(pt.sources),
+        }
+        for o in sorted(story.offers, key=lambda o: o.date)
+        for pt in o.points
+    ]
+    cols = [
+        "id",
+        "sector",
+        "date",
+        "supersedes",
+        "title_ja",
+        "title_en",
+        "issue",
+        "text_ja",
+        "text_en",
+        "sources",
+    ]
+    return pd.DataFrame(rows, columns=cols)
+
+
 def voices(story: Story) -> pd.DataFrame:
     rows = [
         {
@@ -350,6 +381,7 @@ TABLES: dict[str, Callable[[Story], pd.DataFrame]] = {
     "positions": positions,
     "votes": votes,
     "offers": offers,
+    "offer_points": offer_points,
     "voices": voices,
     "scenarios": scenarios,
     "glossary": glossary,

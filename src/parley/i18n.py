@@ -80,7 +80,7 @@ LABELS: dict[str, dict[Lang, str]] = {
     # The seed article's own closing points (its 💡 lines): attributed, not the explainer's voice.
     "takeaways": {"ja": "元記事のまとめ", "en": "The original article's takeaways"},
     "changes": {"ja": "更新履歴", "en": "Changes"},
-    "timeline_title": {"ja": "2025年の交渉の歩み", "en": "The 2025 negotiations, event by event"},
+    "timeline_title": {"ja": "交渉の歩み", "en": "The negotiations, event by event"},
     "timeline_desc": {
         "ja": "横軸は日付、縦の列は出来事の種類。色は主導した側、大きさは重要度。"
         "白抜きの印は未確認の情報、菱形は異論のある情報。",
@@ -127,9 +127,9 @@ LABELS: dict[str, dict[Lang, str]] = {
     },
     "trajectories_title": {"ja": "立場の推移", "en": "How stances moved"},
     "trajectories_desc": {
-        "ja": "選んだ論点について、各陣営の立場が2025年にどう動いたかを階段状の線で示す。"
+        "ja": "選んだ論点について、各陣営の立場が時間とともにどう動いたかを階段状の線で示す。"
         "左上のメニューで論点を切り替える。",
-        "en": "For the chosen issue, each side's stance over 2025 as a step line. Pick the "
+        "en": "For the chosen issue, each side's stance over time as a step line. Pick the "
         "issue from the menu at the top left.",
     },
     "zone_title": {"ja": "合意の余地はあるか", "en": "Is there a zone of agreement?"},
@@ -170,6 +170,16 @@ LABELS: dict[str, dict[Lang, str]] = {
     "sector_energy": {"ja": "エネルギー", "en": "Energy"},
     "sector_trade": {"ja": "貿易", "en": "Trade"},
     "sector_other": {"ja": "その他", "en": "Other"},
+    "plan_versions": {
+        "ja": "和平案の各版:六つの争点について何を定めたか",
+        "en": "The peace plan's versions: what each said on the six issues",
+    },
+    "issue": {"ja": "争点", "en": "Issue"},
+    "plan_not_stated": {"ja": "(報道で確認できず)", "en": "(not reported)"},
+    "sector_peace-plan": {"ja": "和平案(各版)", "en": "Peace plan (versions)"},
+    "sector_frozen-assets": {"ja": "凍結資産", "en": "Frozen assets"},
+    "sector_reconstruction": {"ja": "復興", "en": "Reconstruction"},
+    "sector_us-russia-cooperation": {"ja": "米ロ経済協力", "en": "US–Russia cooperation"},
     "status_floated": {"ja": "提起", "en": "Floated"},
     "status_discussed": {"ja": "協議", "en": "Discussed"},
     "status_agreed": {"ja": "合意", "en": "Agreed"},

@@ -96,6 +96,7 @@ FIGURES: tuple[str, ...] = (
     "zone-of-agreement",
     "un-votes",
     "economy",
+    "plan-versions",
     "voices",
     "whos-who",
     "glossary",

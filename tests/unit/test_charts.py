@@ -153,10 +153,11 @@ def test_economy_status_steps(mini_tables) -> None:
     fig = go.Figure(
         economy(mini_tables["offers"], mini_tables["actors"], mini_tables["sources"], "en")
     )
-    assert len(fig.data) == 1
+    assert [t.customdata[0][0] for t in fig.data] == ["rare-earths", "plan-one", "plan-two"]
     assert fig.data[0].marker.symbol == ("circle-open",)
     assert fig.data[0].marker.color == SIDE_COLOURS["russia"]
     assert list(fig.data[0].y) == ["Rare earths"]
+    assert list(fig.data[2].y) == ["Peace plan (versions)"]  # a sector label from i18n
 
 
 def test_voices_are_labelled_opinions_beside_events(mini_tables) -> None:

@@ -251,3 +251,25 @@ def test_pairs_that_say_the_same_thing_match(ja: str, en: str) -> None:
 def test_pairs_that_differ_are_flagged(ja: str, en: str, kind: str) -> None:
     diffs = pairs.compare(ja, en, [TRUMP, PUTIN])
     assert diffs and diffs[0].startswith(kind)
+
+
+# --- proposal versions: points by issue, and the version they replace -----------------
+
+
+def test_offer_points_and_supersedes_are_checked(mini: Path) -> None:
+    _edit(mini, "offers.yaml", "supersedes: plan-one", "supersedes: plan-zero")
+    _edit(mini, "offers.yaml", "    - issue: ceasefire", "    - issue: cease-fire")
+    errors = _lines(mini, "error")
+    assert any("plan-two: supersedes: unknown offer id 'plan-zero'" in p for p in errors)
+    assert any("plan-one: points.0.issue: unknown issue id 'cease-fire'" in p for p in errors)
+
+
+def test_plan_versions_table_escapes_and_marks_unstated_issues(tables) -> None:
+    from parley.charts.tables import plan_versions
+
+    html = plan_versions(tables["offer_points"], tables["issues"], tables["sources"], "en")
+    assert "&lt;script&gt;x&lt;/script&gt;" in html and "<script>" not in html
+    assert "Peace plan &lt;i&gt;v1&lt;/i&gt;" in html
+    assert "Example Wire 2025-02-12" in html  # publisher and date of the point's source
+    empty = tables["offer_points"].iloc[0:0]
+    assert plan_versions(empty, tables["issues"], tables["sources"], "en") == ""

@@ -48,8 +48,8 @@ def test_content_is_escaped(mini_story) -> None:
 def test_range_slider_and_language(mini_story) -> None:
     fig = _fig(mini_story, "en")
     assert fig.layout.xaxis.rangeslider.visible is True
-    assert fig.layout.title.text == "The 2025 negotiations, event by event"
-    assert _fig(mini_story, "ja").layout.title.text == "2025年の交渉の歩み"
+    assert fig.layout.title.text == "The negotiations, event by event"
+    assert _fig(mini_story, "ja").layout.title.text == "交渉の歩み"
 
 
 def test_prepared_hover_matches_row_by_row_hover(mini_story) -> None:

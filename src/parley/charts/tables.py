@@ -1,4 +1,4 @@
-"""Reference views as escaped HTML tables: who's who, glossary, changes log."""
+"""Reference views as escaped HTML tables: who's who, glossary, changes log, plan versions."""
 
 from __future__ import annotations
 
@@ -71,4 +71,45 @@ def changes(changes: pd.DataFrame, as_of: str, lang: str | None = None) -> str:
     return (
         f"<p><b>{_e(label('as_of', lang))}: {_e(as_of)}</b></p>"
         f'<h4>{_e(label("changes", lang))}</h4><ul class="parley-changes">{items}</ul>'
+    )
+
+
+def plan_versions(
+    points: pd.DataFrame, issues: pd.DataFrame, sources: pd.DataFrame, lang: str | None = None
+) -> str:
+    """Each proposal version that states points (columns, in date order) against the issues
+    (rows): what the version says on each issue, with its sources. Empty if none has points."""
+    lang = resolve(lang)
+    if points.empty:
+        return ""
+    cites = dict(zip(sources["id"], sources["publisher"], strict=True))
+    dates = dict(zip(sources["id"], sources["published"], strict=True))
+    versions = list(dict.fromkeys(points["id"]))
+    titles = dict(zip(points["id"], points[f"title_{lang}"], strict=False))
+    first = dict(zip(points["id"], points["date"], strict=False))
+    head = "".join(
+        f'<th scope="col">{_e(titles[v])}<br><small>{first[v]:%Y-%m-%d}</small></th>'
+        for v in versions
+    )
+    rows = []
+    for _, issue in issues.iterrows():
+        cells = []
+        for v in versions:
+            mine = points[(points["id"] == v) & (points["issue"] == issue["id"])]
+            if mine.empty:
+                cells.append(f"<td>{_e(label('plan_not_stated', lang))}</td>")
+                continue
+            parts = []
+            for _, pt in mine.iterrows():
+                srcs = "; ".join(
+                    f"{_e(cites.get(s, s))}" + (f" {_e(dates[s])}" if dates.get(s) else "")
+                    for s in pt["sources"]
+                )
+                parts.append(f"{_e(pt[f'text_{lang}'])} <small>({srcs})</small>")
+            cells.append(f"<td>{'<br>'.join(parts)}</td>")
+        rows.append(f'<tr><th scope="row">{_e(issue[f"title_{lang}"])}</th>{"".join(cells)}</tr>')
+    return (
+        f'<table class="parley-table parley-plan"><caption>{_e(label("plan_versions", lang))}'
+        f"</caption><thead><tr><th>{_e(label('issue', lang))}</th>{head}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
     )
