@@ -1,3 +1,3 @@
-"""parley: a bilingual explainer of the 2025 US–Russia–Ukraine negotiations."""
+"""parley: a bilingual explainer of the US–Russia–Ukraine negotiations since 2025."""
 
 __version__ = "0.1.0"

@@ -107,7 +107,11 @@ def plan_versions(
                 )
                 parts.append(f"{_e(pt[f'text_{lang}'])} <small>({srcs})</small>")
             cells.append(f"<td>{'<br>'.join(parts)}</td>")
-        rows.append(f'<tr><th scope="row">{_e(issue[f"title_{lang}"])}</th>{"".join(cells)}</tr>')
+        rows.append(
+            # The issue names must not be squeezed to a letter a line by the wide text cells.
+            f'<tr><th scope="row" style="min-width:8em">{_e(issue[f"title_{lang}"])}</th>'
+            f"{''.join(cells)}</tr>"
+        )
     return (
         f'<table class="parley-table parley-plan"><caption>{_e(label("plan_versions", lang))}'
         f"</caption><thead><tr><th>{_e(label('issue', lang))}</th>{head}</tr></thead>"
