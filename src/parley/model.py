@@ -386,11 +386,24 @@ class Voice(Entry):
 # --- scenarios.yaml ---------------------------------------------------------------------
 
 
+class ScenarioBasis(Strict):
+    """Why a scenario's outcome on one issue sits where it does, with its own sources."""
+
+    issue: Slug
+    text: Text
+    sources: SourceIds
+
+
 class Scenario(Entry):
     title: Text
     description: Text
     outcomes: dict[Slug, float]
     sources: SourceIds
+    basis: list[ScenarioBasis] = Field(
+        default_factory=list,
+        description="Per issue: what the scenario's outcome rests on (e.g. a plan's point), "
+        "sourced point by point.",
+    )
 
 
 # --- glossary.yaml, changes.yaml --------------------------------------------------------

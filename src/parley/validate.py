@@ -166,6 +166,9 @@ def cross_check(story: Story, files: dict[str, Parsed], story_file: Parsed) -> l
 
     for s in story.scenarios:
         refs("scenarios", s.id, "sources", s.sources, "sources")
+        for k, b in enumerate(s.basis):
+            one("scenarios", s.id, f"basis.{k}.issue", b.issue, "issues")
+            refs("scenarios", s.id, f"basis.{k}.sources", b.sources, "sources")
         for issue_id, value in s.outcomes.items():
             one("scenarios", s.id, f"outcomes.{issue_id}", issue_id, "issues")
             on_scale(

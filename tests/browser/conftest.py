@@ -70,6 +70,7 @@ def hostile_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
             encoding="utf-8",
         )
     story, problems = read_story(dest)
+    problems = [p for p in problems if p.severity == "error"]  # pair warnings are not at issue
     assert not problems, "markup-like text must be legal content:\n" + "\n".join(
         map(str, problems[:10])
     )

@@ -273,3 +273,20 @@ def test_plan_versions_table_escapes_and_marks_unstated_issues(tables) -> None:
     assert "Example Wire 2025-02-12" in html  # publisher and date of the point's source
     empty = tables["offer_points"].iloc[0:0]
     assert plan_versions(empty, tables["issues"], tables["sources"], "en") == ""
+
+
+def test_scenario_basis_is_checked(mini: Path) -> None:
+    scenarios = (mini / "scenarios.yaml").read_text(encoding="utf-8")
+    first_id = scenarios.split("- id: ", 2)[1].split("\n", 1)[0]
+    (mini / "scenarios.yaml").write_text(
+        scenarios.replace(
+            f"- id: {first_id}\n",
+            f"- id: {first_id}\n  basis:\n    - issue: no-such-issue\n"
+            "      text: {ja: 根拠, en: Basis}\n      sources: [no-such-source]\n",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    errors = _lines(mini, "error")
+    assert any("basis.0.issue: unknown issue id 'no-such-issue'" in p for p in errors)
+    assert any("basis.0.sources[0]: unknown source id 'no-such-source'" in p for p in errors)
