@@ -197,6 +197,10 @@ LABELS: dict[str, dict[Lang, str]] = {
     "voice_analysis": {"ja": "分析(意見)", "en": "Analysis (opinion)"},
     "voice_public_reaction": {"ja": "世論の反応(意見)", "en": "Public reaction (opinion)"},
     "voice_official_statement": {"ja": "公式の発言", "en": "Official statement"},
+    "voice_article_comment": {
+        "ja": "元記事に掲載されたコメント(意見)",
+        "en": "Comments printed in the original article (opinion)",
+    },
     "scenarios_title": {
         "ja": "シナリオと各陣営の立場",
         "en": "Scenarios against each side's stance",

@@ -374,7 +374,9 @@ class Offer(Entry):
 
 
 class Voice(Entry):
-    kind: Literal["analysis", "public_reaction", "official_statement"]
+    # article_comment: the reader and net comments printed in the original article, which
+    # cannot be sourced beyond it; shown as such, never as what people say online.
+    kind: Literal["analysis", "public_reaction", "official_statement", "article_comment"]
     speaker: Text
     actor: Slug | None = None
     date: Date | None = None

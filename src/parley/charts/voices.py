@@ -12,8 +12,9 @@ KIND_COLOURS = {
     "analysis": "#0072B2",
     "public_reaction": "#E69F00",
     "official_statement": "#009E73",
+    "article_comment": "#CC79A7",
 }
-KINDS = ("official_statement", "analysis", "public_reaction")
+KINDS = ("official_statement", "analysis", "public_reaction", "article_comment")
 
 
 def voice_dates(voices: pd.DataFrame, events: pd.DataFrame) -> pd.Series:
