@@ -186,12 +186,16 @@ LABELS: dict[str, dict[Lang, str]] = {
     "status_signed": {"ja": "署名", "en": "Signed"},
     "status_expired": {"ja": "失効", "en": "Expired"},
     "status_rejected": {"ja": "拒否", "en": "Rejected"},
-    "voices_title": {"ja": "識者の分析と世論の反応", "en": "Analysis and public reaction"},
+    "voices_title": {
+        "ja": "各陣営の発言と識者の分析",
+        "en": "What each side's officials and analysts said",
+    },
     "voices_desc": {
-        "ja": "識者の分析、公式の発言、ネット上などの反応を、それぞれが反応した出来事(灰色の目盛り)と"
-        "線で結ぶ。いずれも意見であり、事実として示すものではない。",
-        "en": "Expert analysis, official statements and public reactions, each linked to the "
-        "events (grey ticks) it responds to. These are opinions, not statements of fact.",
+        "ja": "各陣営の公式の発言、識者の分析、元記事に掲載されたコメントを、それぞれが反応した"
+        "出来事(灰色の目盛り)と線で結ぶ。いずれも意見であり、事実として示すものではない。",
+        "en": "Official statements, analysts' views and the comments printed in the original "
+        "article, each linked to the events (grey ticks) it responds to. These are opinions, "
+        "not statements of fact.",
     },
     "voices_events_lane": {"ja": "出来事", "en": "Events"},
     "voice_analysis": {"ja": "分析(意見)", "en": "Analysis (opinion)"},
