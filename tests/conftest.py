@@ -22,16 +22,16 @@ def mini(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def mini_story():
-    from parley.load import load_story
+    from parley.story.load import load_story
 
     return load_story(MINI)
 
 
 @pytest.fixture
 def tables(mini_story):
-    from parley import figures
+    from parley.tables import frames
 
-    return figures.build_tables(mini_story)
+    return frames.build_tables(mini_story)
 
 
 @pytest.fixture

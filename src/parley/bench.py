@@ -11,7 +11,7 @@ Figures (issue 9); 1, 2 and 6 run on the bundled story and on seeded synthetic s
 100, 1,000 and 10,000 events (:mod:`parley.synth`), the rest on the bundled story:
 
 1. load + validate, in a fresh process each time: cold (empty cache) and warm (the cache
-   :mod:`parley.cache` keeps), and growth per event from 1,000 to 10,000 events;
+   :mod:`parley.story.cache` keeps), and growth per event from 1,000 to 10,000 events;
 2. chart builders, and the explorer's update latency in a kernel (filter change → figure
    data updated, 50 interactions), plus the timeline drawn and zoomed in Chromium;
 3. each notebook executed from a cold kernel, against a floor kernel that only imports
@@ -229,7 +229,7 @@ def _log(message: str) -> None:
 
 _LOAD_CHILD = (
     "import json, sys, time\n"
-    "from parley.load import load_story\n"
+    "from parley.story.load import load_story\n"
     "t = time.perf_counter()\n"
     "story = load_story(sys.argv[1], cache=True)\n"
     "print(json.dumps({'seconds': time.perf_counter() - t, 'events': len(story.events)}))\n"
@@ -254,7 +254,7 @@ def load_once(data_dir: Path, cache_dir: Path) -> float:
 
 def load_in_process(data_dir: Path, cache_dir: Path) -> float:
     """The same measurement in this process (tests: no interpreter start-up to wait for)."""
-    from .load import load_story
+    from parley.story.load import load_story
 
     saved = os.environ.get("PARLEY_CACHE_DIR")
     os.environ["PARLEY_CACHE_DIR"] = str(cache_dir)
@@ -444,11 +444,13 @@ def kernel_probe(data_dir: str, repeats: int, n: int, figure_out: str = "") -> d
     """
     import pandas as pd
 
-    from . import figures, render
-    from .load import load_story
+    from parley import render
+    from parley.story.load import load_story
+    from parley.tables import frames
+    from parley.views import figures
 
     story = load_story(data_dir, cache=True)
-    tables = figures.build_tables(story)
+    tables = frames.build_tables(story)
     as_of = pd.Timestamp(story.meta.as_of)
     builders: dict[str, list[float]] = {}
     timed: dict[int, str] = {}
@@ -484,7 +486,7 @@ def _explorer_updates(story: Any, tables: Any, n: int) -> tuple[str, list[float]
     updates: list[float] = []
     points: list[int] = []
     try:
-        from .widgets.explorer import Explorer
+        from parley.widgets.explorer import Explorer
     except ImportError:
         Explorer = None
     if Explorer is not None:
@@ -495,8 +497,8 @@ def _explorer_updates(story: Any, tables: Any, n: int) -> tuple[str, list[float]
             updates.append(time.perf_counter() - t)
             points.append(sum(len(tr["x"]) for tr in explorer.figure.data))
         return "Explorer.set_filters → Chart widget", updates, points
-    from .charts.timeline import timeline
-    from .explore import Filter, filter_events
+    from parley.charts.timeline import timeline
+    from parley.tables.explore import Filter, filter_events
 
     flt = Filter()
     for step in steps:
@@ -599,7 +601,7 @@ _FLOOR = (
     "import ipywidgets\n"
     "import pandas\n"
     "import plotly.graph_objects\n"
-    "from parley.load import load_story\n"
+    "from parley.story.load import load_story\n"
     "story = load_story(os.environ['PARLEY_DATA'])"
 )
 
@@ -844,7 +846,7 @@ class Browser:
 def chromium() -> Iterator[Browser]:
     from playwright.sync_api import sync_playwright
 
-    from .pdf import CHROMIUM_ARGS, chromium_path  # the handouts' offline-safe flags
+    from parley.pdf import CHROMIUM_ARGS, chromium_path  # the handouts' offline-safe flags
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
@@ -1034,7 +1036,7 @@ async () => {
 
 
 def scale_page(figure_json: Path, out: Path) -> Path:
-    from .render import script_safe_json
+    from parley.render import script_safe_json
 
     basic = (
         Path(__file__).resolve().parent
@@ -1107,8 +1109,8 @@ def bench_exports(
     figures_json: dict[str, Path],
 ) -> tuple[list[Record], list[Record], list[Record], list[Record]]:
     """Figures 4, 5, 7 (and the Chromium part of 2); one Chromium for all of them."""
-    from . import export
-    from .load import load_story
+    from parley import export
+    from parley.story.load import load_story
 
     fig2: list[Record] = []
     fig4: list[Record] = []
@@ -1277,7 +1279,7 @@ def _section(name: str, records: list[Record], fn: Callable[[], list[Record]]) -
 
 def run(data_dir: Path, out_dir: Path, quick: bool = False) -> int:
     """Run every figure, print the table, write ``out_dir/bench.json``; 0 when it ran."""
-    from . import export, synth
+    from parley import export, synth
 
     started = time.perf_counter()
     plan = Plan.make(quick)

@@ -8,9 +8,9 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from .load import DEFAULT_DATA, read_story
-from .model import ENTITY_FILES, Story
-from .problems import errors
+from parley.story.load import DEFAULT_DATA, read_story
+from parley.story.model import ENTITY_FILES, Story
+from parley.story.problems import errors
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -85,7 +85,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _data(args: argparse.Namespace) -> int:
-    from .export_data import write_tables
+    from parley.export_data import write_tables
 
     story = _load(args.data)
     if story is None:
@@ -96,7 +96,7 @@ def _data(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from .schema import write
+    from parley.story.schema import write
 
     for path in write(args.out):
         print(f"wrote {path}")
@@ -104,7 +104,7 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from .export import run
+    from parley.export import run
 
     if _load(args.data) is None:  # check the content before starting any kernel
         return 1
@@ -113,7 +113,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from .bench import run as run_bench
+    from parley.bench import run as run_bench
 
     return run_bench(data_dir=args.data, out_dir=args.out, quick=args.quick)
 

@@ -30,11 +30,11 @@ from typing import Any, TextIO
 import nbformat
 from nbformat import NotebookNode
 
-from . import i18n, render
-from .load import load_story
-from .loops import outside_loop
-from .palette import FONT_FAMILY
-from .views import LANG_NAMES
+from parley import i18n, render
+from parley.base.loops import outside_loop
+from parley.base.palette import FONT_FAMILY
+from parley.story.load import load_story
+from parley.views.blocks import LANG_NAMES
 
 PACKAGE = Path(__file__).resolve().parent
 TEMPLATES = PACKAGE / "templates"
@@ -482,7 +482,7 @@ def make_contexts(
 def print_handouts(build_out: Build, langs: list[str]) -> str | None:
     """The PDF handout of each language's deck, printed by headless Chromium next to it
     (one browser for all); None, or what went wrong."""
-    from .pdf import PdfError, decks_to_pdf
+    from parley.pdf import PdfError, decks_to_pdf
 
     stem = Path(DECK_NOTEBOOK).stem
     decks = [build_out.out_dir / lang / f"{stem}.slides.html" for lang in langs]

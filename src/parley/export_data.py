@@ -9,8 +9,8 @@ from typing import Any
 
 import pandas as pd
 
-from . import frames
-from .model import Story
+from parley.story.model import Story
+from parley.tables import frames
 
 
 def _plain(value: Any) -> Any:

@@ -3,7 +3,7 @@
 Notebooks stay thin (a bilingual title, then calls into here). Each output is displayed
 with a display id and re-rendered in place when the reader flips the language switch, so
 the whole notebook changes language without re-running. Content is escaped in
-:mod:`parley.views` and the chart builders.
+:mod:`parley.views.blocks` and the chart builders.
 """
 
 from __future__ import annotations
@@ -18,11 +18,15 @@ from urllib.parse import urlparse
 import pandas as pd
 from IPython.display import display
 
-from . import figures, i18n, loops, render, views
-from .charts.figure import Figure
-from .load import load_story
-from .model import Story
-from .problems import ContentError
+from parley import i18n, render
+from parley.base import loops
+from parley.charts.figure import Figure
+from parley.story.load import load_story
+from parley.story.model import Story
+from parley.story.problems import ContentError
+from parley.tables import frames
+from parley.views import blocks as views
+from parley.views import figures
 
 
 class StoryProblem(Exception):
@@ -58,9 +62,9 @@ def story() -> Story:
 
 
 @cache
-def tables() -> figures.Tables:
+def tables() -> frames.Tables:
     """The story's DataFrames, built once per kernel (they hold both languages)."""
-    return figures.build_tables(story())
+    return frames.build_tables(story())
 
 
 # --- display with in-place language switching ------------------------------------------
@@ -233,7 +237,7 @@ def explorer() -> None:
     if not _live_kernel():
         _static_stand_in("explorer_static")
         return
-    from .widgets import Explorer
+    from parley.widgets import Explorer
 
     _display_widget(Explorer(story(), tables()))
 
@@ -243,6 +247,6 @@ def scenario_builder() -> None:
     if not _live_kernel():
         _static_stand_in("builder_static")
         return
-    from .widgets import ScenarioBuilder
+    from parley.widgets import ScenarioBuilder
 
     _display_widget(ScenarioBuilder(story(), tables()))

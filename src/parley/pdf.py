@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .loops import outside_loop
+from parley.base.loops import outside_loop
 
 SLIDE = {"width": 1280, "height": 720}
 TIMEOUT_MS = 60_000

@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from . import yamlsafe
+from parley.story import yamlsafe
 
 DEFAULT_SEED = 2025
 

@@ -56,8 +56,8 @@ class _NoAliases(yaml.SafeDumper):
 
 @pytest.fixture(scope="session")
 def hostile_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from parley import yamlsafe
-    from parley.load import read_story
+    from parley.story import yamlsafe
+    from parley.story.load import read_story
 
     dest = tmp_path_factory.mktemp("hostile") / "data"
     shutil.copytree(story_dir(), dest, ignore=shutil.ignore_patterns("schema"))

@@ -17,9 +17,9 @@ import nbformat
 import pytest
 from e2e_support import BIN, NOTEBOOKS, ROOT, TIMINGS
 
+from parley.base.palette import FONT_FAMILY
 from parley.export import DECK_NOTEBOOK, human_size, notebook_title
-from parley.load import load_story
-from parley.palette import FONT_FAMILY
+from parley.story.load import load_story
 
 pytestmark = pytest.mark.browser
 

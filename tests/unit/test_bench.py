@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from parley import bench
-from parley.explore import Filter
+from parley.tables.explore import Filter
 
 KEYS = {"name", "value", "unit", "reference", "ratio", "target", "pass"}
 

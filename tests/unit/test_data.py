@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from parley.load import load_story
-from parley.model import SIDES, Story
+from parley.story.load import load_story
+from parley.story.model import SIDES, Story
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 SEED_SOURCES = {

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from parley import pairs
 from parley.cli import main
-from parley.load import load_story, read_story
+from parley.story import pairs
+from parley.story.load import load_story, read_story
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -7,7 +7,7 @@ import threading
 
 from kernel_support import in_a_fresh_thread, in_a_kernel_cell
 
-from parley import loops
+from parley.base import loops
 
 
 def _where() -> tuple[str, bool]:

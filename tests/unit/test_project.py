@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from parley import schema
+from parley.story import schema
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))

@@ -11,8 +11,10 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
-from parley import figures, i18n
-from parley.explore import (
+from parley import i18n
+from parley.story.model import SIDES
+from parley.tables import frames
+from parley.tables.explore import (
     SEARCH_COLUMNS,
     BadCode,
     Filter,
@@ -22,8 +24,7 @@ from parley.explore import (
     search_haystack,
     search_mask,
 )
-from parley.model import SIDES
-from parley.settlement import (
+from parley.tables.settlement import (
     closest_scenario,
     crosses,
     distance_outside,
@@ -241,9 +242,9 @@ def test_cached_haystack_finds_what_a_fresh_search_does(tables, query: str) -> N
 
 
 def test_cached_haystack_on_the_bundled_story() -> None:
-    from parley.load import load_story
+    from parley.story.load import load_story
 
-    ev = figures.build_tables(load_story(DATA))["events"]
+    ev = frames.build_tables(load_story(DATA))["events"]
     haystack = search_haystack(ev)
     assert haystack.tolist() == _reference_haystack(ev).tolist()
     for query in ("トランプ", "ﾄﾗﾝﾌﾟ", "ＮＡＴＯ", "nato", "ceasefire", "停戦 ウクライナ"):
@@ -298,8 +299,8 @@ def test_builder_chart_kept_per_language_shows_the_current_settlement(mini_story
 
 def _reference_verdicts(positions, as_of, settlement) -> list:
     """verdicts() as it was before the limits were precomputed: row by row."""
-    from parley.charts.positions import latest_stated
-    from parley.settlement import Crossing, Verdict
+    from parley.tables.settlement import Crossing, Verdict
+    from parley.tables.stances import latest_stated
 
     ranges = latest_stated(positions, as_of, "acceptable_low")
     lines = latest_stated(positions, as_of, "red_line_at")
@@ -323,10 +324,10 @@ def _reference_verdicts(positions, as_of, settlement) -> list:
 
 
 def test_precomputed_limits_judge_as_the_row_by_row_verdicts() -> None:
-    from parley.load import load_story
+    from parley.story.load import load_story
 
     story = load_story(DATA)
-    t = figures.build_tables(story)
+    t = frames.build_tables(story)
     as_of = pd.Timestamp(story.meta.as_of)
     limits = stated_limits(t["positions"], as_of)
     issues = list(t["issues"]["id"])

@@ -8,8 +8,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..palette import FONT_FAMILY, INK, PAPER, PLOT_BACKGROUND
-from .figure import Figure, update_layout, update_xaxes, update_yaxes
+from parley.base.palette import FONT_FAMILY, INK, PAPER, PLOT_BACKGROUND
+from parley.charts.figure import Figure, update_layout, update_xaxes, update_yaxes
 
 
 def esc(text: object) -> str:

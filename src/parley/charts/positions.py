@@ -14,11 +14,17 @@ from typing import Any
 
 import pandas as pd
 
-from ..i18n import label, resolve
-from ..model import SIDES
-from ..palette import SIDE_COLOURS
-from .common import axis_title, base_layout, citations, date_ticks, esc, source_labels, wrap
-from .figure import (
+from parley.base.palette import SIDE_COLOURS
+from parley.charts.common import (
+    axis_title,
+    base_layout,
+    citations,
+    date_ticks,
+    esc,
+    source_labels,
+    wrap,
+)
+from parley.charts.figure import (
     Figure,
     Trace,
     add_trace,
@@ -29,31 +35,9 @@ from .figure import (
     update_xaxes,
     update_yaxes,
 )
-
-
-def latest_by_side(positions: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
-    """Each side's most recent position per issue stated on or before ``day``."""
-    known = positions[(positions["as_of"] <= day) & positions["side"].isin(SIDES)]
-    if known.empty:
-        return known
-    known = known.sort_values(["as_of", "id"], kind="stable")
-    return known.groupby(["issue", "side"], as_index=False, sort=False).tail(1)
-
-
-def frame_dates(
-    positions: pd.DataFrame, as_of: pd.Timestamp, start: pd.Timestamp | None = None
-) -> list[pd.Timestamp]:
-    """Month ends from ``start`` (default: the first statement) to as_of, plus as_of itself.
-
-    Statements made before ``start`` still count: each frame shows the latest stance so far.
-    """
-    if positions.empty:
-        return [as_of]
-    start = start if start is not None else positions["as_of"].min()
-    ends = list(pd.date_range(start, as_of, freq="ME"))
-    if not ends or ends[-1] != as_of:
-        ends.append(as_of)
-    return ends
+from parley.i18n import label, resolve
+from parley.story.model import SIDES
+from parley.tables.stances import frame_dates, latest_stated, snapshots, zone_table
 
 
 def _issue_labels(issues: pd.DataFrame, lang: str) -> dict[str, str]:
@@ -99,25 +83,6 @@ def position_hovers(
 
 # Sides sit on slightly different rows within an issue, so equal stances never hide each other.
 SIDE_OFFSET = {side: (k - (len(SIDES) - 1) / 2) * 0.14 for k, side in enumerate(SIDES)}
-
-
-def snapshots(positions: pd.DataFrame, dates: list[pd.Timestamp]) -> list[list[object]]:
-    """For each of ``dates`` (ascending), the index labels :func:`latest_by_side` would
-    return on that day, in its order: one pass over the statements in date order, instead
-    of a filter, sort and group per monthly frame (most of the position map's build)."""
-    known = positions[positions["side"].isin(SIDES)].sort_values(["as_of", "id"], kind="stable")
-    keys = list(zip(known["issue"], known["side"], strict=True))
-    when = known["as_of"].to_numpy()
-    labels = known.index.to_numpy(dtype=object)
-    latest: dict[tuple[str, str], int] = {}  # (issue, side) -> its latest row, in date order
-    out = []
-    row = 0
-    for day in dates:
-        while row < len(keys) and when[row] <= day.to_datetime64():
-            latest[keys[row]] = row
-            row += 1
-        out.append([labels[r] for r in sorted(latest.values())])
-    return out
 
 
 def _side_traces(
@@ -345,35 +310,6 @@ def _scale_ends(row: pd.Series, lang: str) -> str:
     """What 0 and 10 mean on the issue's scale (the labels carry their "0 =" themselves)."""
     width = SCALE_LINE.get(lang, 140)
     return "<br>".join(wrap(esc(row[f"{end}_label_{lang}"]), width) for end in ("min", "max"))
-
-
-def latest_stated(positions: pd.DataFrame, day: pd.Timestamp, column: str) -> pd.DataFrame:
-    """Per side and issue, the latest position up to ``day`` that states ``column``.
-
-    A later statement without a range does not erase a range stated earlier.
-    """
-    stated = positions[positions[column].notna()]
-    return latest_by_side(stated, day)
-
-
-def zone_table(ranges: pd.DataFrame, issue_ids: list[str]) -> dict[str, dict[str, float]]:
-    """Per issue: how many sides stated a range, and the intersection of those ranges.
-
-    ``overlap`` is 1 only when at least two sides stated ranges and they intersect.
-    """
-    out: dict[str, dict[str, float]] = {}
-    for issue in issue_ids:
-        rows = ranges[ranges["issue"] == issue]
-        sides = int(rows["side"].nunique())
-        low = float(rows["acceptable_low"].max()) if sides else 0.0
-        high = float(rows["acceptable_high"].min()) if sides else 0.0
-        out[issue] = {
-            "overlap": int(sides >= 2 and low <= high),
-            "low": low,
-            "high": high,
-            "sides": sides,
-        }
-    return out
 
 
 def zone_of_agreement(

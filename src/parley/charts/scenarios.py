@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..i18n import label, resolve
-from ..model import SIDES
-from ..palette import SIDE_COLOURS
-from .common import axis_title, base_layout, esc
-from .figure import Figure, add_trace, new, scatter, update_layout, update_xaxes, update_yaxes
-from .positions import latest_by_side
+from parley.base.palette import SIDE_COLOURS
+from parley.charts.common import axis_title, base_layout, esc
+from parley.charts.figure import (
+    Figure,
+    add_trace,
+    new,
+    scatter,
+    update_layout,
+    update_xaxes,
+    update_yaxes,
+)
+from parley.i18n import label, resolve
+from parley.story.model import SIDES
+from parley.tables.stances import latest_by_side
 
 SCENARIO_SYMBOLS = ("diamond", "square", "triangle-up", "star", "hexagon", "cross")
 

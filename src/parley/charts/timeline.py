@@ -7,11 +7,19 @@ from typing import Any
 
 import pandas as pd
 
-from ..i18n import label, resolve
-from ..palette import SIDE_COLOURS, SIDE_ORDER
-from .common import base_layout, citations, date_ticks, esc, source_labels, wrap
-from .figure import Figure, add_trace, new, scatter, update_layout, update_xaxes, update_yaxes
-from .scale import thin
+from parley.base.palette import SIDE_COLOURS, SIDE_ORDER
+from parley.charts.common import base_layout, citations, date_ticks, esc, source_labels, wrap
+from parley.charts.figure import (
+    Figure,
+    add_trace,
+    new,
+    scatter,
+    update_layout,
+    update_xaxes,
+    update_yaxes,
+)
+from parley.charts.scale import thin
+from parley.i18n import label, resolve
 
 LANES: dict[str, str] = {
     "call": "diplomacy",

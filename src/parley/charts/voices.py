@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..i18n import label, resolve
-from .common import base_layout, citations, date_ticks, esc, source_labels, wrap
-from .figure import Figure, add_trace, new, scatter, update_xaxes, update_yaxes
+from parley.charts.common import base_layout, citations, date_ticks, esc, source_labels, wrap
+from parley.charts.figure import Figure, add_trace, new, scatter, update_xaxes, update_yaxes
+from parley.i18n import label, resolve
 
 KIND_COLOURS = {
     "analysis": "#0072B2",

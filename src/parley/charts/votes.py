@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..i18n import label, resolve
-from .common import axis_title, base_layout, citations, esc, source_labels, wrap
-from .figure import (
+from parley.charts.common import axis_title, base_layout, citations, esc, source_labels, wrap
+from parley.charts.figure import (
     Figure,
     add_annotation,
     add_trace,
@@ -16,6 +15,7 @@ from .figure import (
     update_xaxes,
     update_yaxes,
 )
+from parley.i18n import label, resolve
 
 # Neutral, colour-blind-safe shades: vote choices are not sides, so no side colours here.
 CHOICE_COLOURS = {"yes": "#56B4E9", "no": "#CC79A7", "abstain": "#BBBBBB", "absent": "#EEEEEE"}

@@ -1,6 +1,6 @@
 """The scenario builder: set a hypothetical settlement per issue, see each side's verdict.
 
-Logic is :mod:`parley.settlement`; this module wires a slider per issue to it and keeps the
+Logic is :mod:`parley.tables.settlement`; this module wires a slider per issue to it and keeps the
 zone-of-agreement chart's settlement markers in step.
 """
 
@@ -11,15 +11,21 @@ from typing import Any
 import ipywidgets as w
 import pandas as pd
 
-from .. import i18n
-from ..charts.figure import Figure
-from ..charts.positions import zone_of_agreement
-from ..figures import Tables
-from ..model import SIDES, Story
-from ..palette import SIDE_COLOURS
-from ..settlement import Verdict, closest_scenario, judge, scenario_outcomes, stated_limits
-from ..views import e
-from .chart import Chart
+from parley import i18n
+from parley.base.palette import SIDE_COLOURS
+from parley.charts.figure import Figure
+from parley.charts.positions import zone_of_agreement
+from parley.story.model import SIDES, Story
+from parley.tables.frames import Tables
+from parley.tables.settlement import (
+    Verdict,
+    closest_scenario,
+    judge,
+    scenario_outcomes,
+    stated_limits,
+)
+from parley.views.blocks import e
+from parley.widgets.chart import Chart
 
 CUSTOM = ""
 

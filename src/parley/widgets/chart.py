@@ -29,7 +29,7 @@ import anywidget
 import plotly
 from traitlets import Dict, Integer, List
 
-from ..charts.figure import Figure, to_plain
+from parley.charts.figure import Figure, to_plain
 
 #: plotly's front end for FigureWidget, shipped inside the plotly package we depend on (its
 #: version always matches the protocol below: plotly.py's FigureWidget speaks it too).

@@ -1,6 +1,6 @@
 """The explorer: filters and a bilingual search linked to the timeline, with a details card.
 
-All filtering is :func:`parley.explore.filter_mask`; this module only wires controls to
+All filtering is :func:`parley.tables.explore.filter_mask`; this module only wires controls to
 it, so tests drive :meth:`Explorer.set_filters` and read :attr:`Explorer.figure`.
 """
 
@@ -15,16 +15,16 @@ import numpy as np
 import pandas as pd
 from ipywidgets.widgets.widget_description import DescriptionWidget
 
-from .. import i18n
-from ..charts.common import source_labels
-from ..charts.figure import Figure
-from ..charts.timeline import prepare, timeline, trace_data
-from ..explore import BadCode, Filter, filter_mask, search_haystack
-from ..figures import Tables
-from ..model import SIDES, Story
-from ..palette import SIDE_ORDER
-from .cards import event_card
-from .chart import Chart
+from parley import i18n
+from parley.base.palette import SIDE_ORDER
+from parley.charts.common import source_labels
+from parley.charts.figure import Figure
+from parley.charts.timeline import prepare, timeline, trace_data
+from parley.story.model import SIDES, Story
+from parley.tables.explore import BadCode, Filter, filter_mask, search_haystack
+from parley.tables.frames import Tables
+from parley.widgets.cards import event_card
+from parley.widgets.chart import Chart
 
 SIDES_IN_FIGURE = SIDE_ORDER
 KINDS = (

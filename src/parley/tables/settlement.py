@@ -13,8 +13,8 @@ from typing import Any
 
 import pandas as pd
 
-from .charts.positions import latest_stated
-from .model import SIDES
+from parley.story.model import SIDES
+from parley.tables.stances import latest_stated
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 Every model forbids unknown fields (a typo is an error), every human text is a
 :class:`Text` with both ``ja`` and ``en``, ids are lowercase slugs and dates are real
 calendar dates written ``YYYY-MM-DD``. Cross-references between files are checked
-in :mod:`parley.validate`, not here, because they need the whole story.
+in :mod:`parley.story.validate`, not here, because they need the whole story.
 """
 
 from __future__ import annotations

@@ -12,22 +12,16 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import frames
-from .charts import positions
-from .charts import tables as tables_view
-from .charts.economy import economy
-from .charts.figure import Figure
-from .charts.scenarios import scenarios
-from .charts.timeline import timeline
-from .charts.voices import voices
-from .charts.votes import un_votes
-from .model import FIGURES, Story
-
-Tables = dict[str, pd.DataFrame]
-
-
-def build_tables(story: Story) -> Tables:
-    return {name: build(story) for name, build in frames.TABLES.items()}
+from parley.charts import positions
+from parley.charts.economy import economy
+from parley.charts.figure import Figure
+from parley.charts.scenarios import scenarios
+from parley.charts.timeline import timeline
+from parley.charts.voices import voices
+from parley.charts.votes import un_votes
+from parley.story.model import FIGURES, Story
+from parley.tables.frames import Tables
+from parley.views import reference as tables_view
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from .model import ENTITY_FILES, StoryMeta
+from parley.story.model import ENTITY_FILES, StoryMeta
 
 
 def schemas() -> dict[str, dict[str, Any]]:

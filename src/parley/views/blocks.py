@@ -9,8 +9,8 @@ from __future__ import annotations
 import html
 from collections import Counter
 
-from . import i18n
-from .model import Chapter, Source, Story
+from parley import i18n
+from parley.story.model import Chapter, Source, Story
 
 
 class UnknownChapter(KeyError):

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from .model import Story, Text
+from parley.story.model import Story, Text
 
 _EMPTY = ""
 
@@ -355,3 +355,11 @@ TABLES: dict[str, Callable[[Story], pd.DataFrame]] = {
     "glossary": glossary,
     "changes": changes,
 }
+
+
+Tables = dict[str, pd.DataFrame]  # table name (as in TABLES) -> its DataFrame
+
+
+def build_tables(story: Story) -> Tables:
+    """Every table of the story: what charts, views and widgets are built from."""
+    return {name: build(story) for name, build in TABLES.items()}

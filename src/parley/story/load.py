@@ -1,8 +1,8 @@
-"""Read ``data/*.yaml`` into a validated :class:`~parley.model.Story`.
+"""Read ``data/*.yaml`` into a validated :class:`~parley.story.model.Story`.
 
 Reading never writes to the data folder and never executes anything from it. Every
 problem in every file is collected (schema errors per entry, then cross-references) and
-raised together as one :class:`~parley.problems.ContentError`.
+raised together as one :class:`~parley.story.problems.ContentError`.
 """
 
 from __future__ import annotations
@@ -10,38 +10,19 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from . import cache as story_cache
-from . import yamlsafe
-from .model import ENTITY_FILES, REQUIRED_FILES, SLUG_RE, Story, StoryMeta
-from .problems import ContentError, Problem
+from parley.story import cache as story_cache
+from parley.story import editorial, yamlsafe
+from parley.story.model import ENTITY_FILES, REQUIRED_FILES, SLUG_RE, Story, StoryMeta
+from parley.story.parsed import Parsed
+from parley.story.problems import ContentError, Problem
+from parley.story.validate import cross_check
 
 DEFAULT_DATA = Path("data")
-
-
-@dataclass
-class Parsed:
-    """One file's validated entries with what is needed to point back into the file."""
-
-    name: str
-    located: yamlsafe.Located | None
-    entries: list[BaseModel]
-    index_of: dict[str, int]  # entry id -> position in the file's list
-    # Ids of entries that failed the schema: references to them are not reported again.
-    invalid_ids: set[str] = field(default_factory=set)
-
-    def line(self, entry_id: str, *path: str | int) -> int | None:
-        if self.located is None:
-            return None
-        i = self.index_of.get(entry_id)
-        if i is None:
-            return None
-        return self.located.line_of((i, *path))
 
 
 def _message(err: Any) -> str:
@@ -211,9 +192,6 @@ def read_story(
 
 
 def _read_story(data_dir: Path, warnings: bool) -> tuple[Story | None, list[Problem]]:
-    from . import editorial  # local: both import Parsed from here
-    from .validate import cross_check
-
     problems: list[Problem] = []
     if not data_dir.is_dir():
         return None, [Problem(str(data_dir), None, None, None, "data folder not found")]
@@ -261,7 +239,7 @@ def load_story(data_dir: Path | str = DEFAULT_DATA, *, cache: bool = False) -> S
     """The validated story, or :class:`ContentError` listing every problem.
 
     With ``cache=True`` a story validated before from the same file contents comes from
-    :mod:`parley.cache` (outside the data folder), and a newly validated one is stored there.
+    :mod:`parley.story.cache` (outside the data folder), and a newly validated one is stored there.
     """
     data_dir = Path(data_dir)
     # The key is taken once, before reading: a file edited while it is read is stored under

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
-from .model import FIGURES, Story
-from .problems import Problem
-
-if TYPE_CHECKING:
-    from .load import Parsed
+from parley.story.model import FIGURES, Story
+from parley.story.parsed import Parsed
+from parley.story.problems import Problem
 
 _SINGULAR = {"sources": "source", "actors": "actor", "issues": "issue", "events": "event"}
 

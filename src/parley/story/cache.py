@@ -33,13 +33,12 @@ from typing import Any
 
 import pydantic
 
-from .model import Story
+from parley.story.model import Story
 
 ENV = "PARLEY_CACHE_DIR"
 FORMAT = b"parley-story-cache-1\n"  # bump when the file layout changes
 KEEP = 8  # stories kept; the oldest are removed (one per data folder and code version)
 _MAC_BYTES = 32
-_CODE = ("model.py", "yamlsafe.py", "load.py", "validate.py", "problems.py", "cache.py")
 
 
 def cache_dir() -> Path:
@@ -102,8 +101,8 @@ def fingerprint(data_dir: Path) -> str | None:
     h.update(f"{sys.version_info[:3]} pydantic {pydantic.VERSION}\n".encode())
     here = Path(__file__).resolve().parent
     try:
-        for name in _CODE:
-            h.update(name.encode() + b"\0" + (here / name).read_bytes() + b"\0")
+        for code in sorted(here.glob("*.py")):  # every module of parley.story reads or checks
+            h.update(code.name.encode() + b"\0" + code.read_bytes() + b"\0")
         files = sorted(p for p in data_dir.glob("*.y*ml"))
         for path in files:
             content = path.read_bytes()
@@ -163,7 +162,7 @@ def _pickler(buffer: io.BytesIO) -> pickle.Pickler:
 
 
 def _model_classes() -> list[type[pydantic.BaseModel]]:
-    from . import model
+    from parley.story import model
 
     return [
         c

@@ -5,7 +5,7 @@ glossary ``term``; variants are listed in the data), a word of the project's own
 reader text, a typed as-of date in story-level text (the as-of is rendered from
 ``story.as_of``), a pair waiver that names no text field. Warnings: a source URL on a host that
 looks like a mirror, CDN or feed redirector; a Japanese/English pair whose numbers, dates or
-named people differ (:mod:`parley.pairs`), unless the entry waives that field in
+named people differ (:mod:`parley.story.pairs`), unless the entry waives that field in
 ``pair_checked`` with a reason (reported as ``waived``).
 """
 
@@ -13,17 +13,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel
 
-from . import pairs
-from .model import ENTITY_FILES, Story, Text
-from .problems import Problem
-
-if TYPE_CHECKING:
-    from .load import Parsed
+from parley.story import pairs
+from parley.story.model import ENTITY_FILES, Story, Text
+from parley.story.parsed import Parsed
+from parley.story.problems import Problem
 
 Path_ = tuple[str | int, ...]
 

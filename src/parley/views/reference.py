@@ -7,9 +7,9 @@ import json
 
 import pandas as pd
 
-from ..i18n import label, resolve
-from ..model import SIDES
-from ..palette import SIDE_COLOURS
+from parley.base.palette import SIDE_COLOURS
+from parley.i18n import label, resolve
+from parley.story.model import SIDES
 
 GROUP_ORDER = (*SIDES, "international", "other")
 
