@@ -495,7 +495,7 @@ def _explorer_updates(story: Any, tables: Any, n: int) -> tuple[str, list[float]
             t = time.perf_counter()
             explorer.set_filters(**step)  # synchronous: the chart's data is updated and sent
             updates.append(time.perf_counter() - t)
-            points.append(sum(len(tr["x"]) for tr in explorer.figure.data))
+            points.append(sum(len(tr["x"]) for tr in explorer.chart.data))
         return "Explorer.set_filters → Chart widget", updates, points
     from parley.charts.timeline import timeline
     from parley.tables.explore import Filter, filter_events

@@ -20,7 +20,7 @@ from IPython.display import display
 
 from parley import i18n, render
 from parley.base import loops
-from parley.charts.figure import Figure
+from parley.charts.plot import Plot
 from parley.story.load import load_story
 from parley.story.model import Story
 from parley.story.problems import ContentError
@@ -69,11 +69,11 @@ def tables() -> frames.Tables:
 
 # --- display with in-place language switching ------------------------------------------
 
-Make = Callable[[str], "str | Figure"]
+Make = Callable[[str], "str | Plot"]
 _live: list[tuple[Any, Make]] = []  # (display handle, how to make the output in a language)
 
 
-def _bundle(made: str | Figure) -> tuple[dict[str, Any], bool]:
+def _bundle(made: str | Plot) -> tuple[dict[str, Any], bool]:
     if isinstance(made, str):
         return {"text/html": made, "text/plain": "[HTML]"}, True
     # Only live notebooks reach here (exports go through render.show, see _show).
@@ -225,7 +225,7 @@ def _display_widget(widget: Any) -> None:
     others = [lang for lang in i18n.LANGS if lang != widget.lang]
 
     def when_shown() -> None:
-        widget.figure.fit_width()
+        widget.chart.fit_width()
         for lang in others:
             widget.warm(lang)
 

@@ -22,7 +22,7 @@ from typing import Any
 
 import plotly.io as pio
 
-from parley.charts.figure import to_plain
+from parley.charts.plot import to_plain
 
 DEFAULT_RENDERER = "plotly_mimetype"
 EXPORT_RENDERER = "parley_export"

@@ -366,7 +366,7 @@ def test_lean_template_is_plotly_white_cut_to_what_the_charts_use() -> None:
 
 
 def test_figure_helpers_merge_as_plotly_updates() -> None:
-    from parley.charts import figure as f
+    from parley.charts import plot as f
 
     shared = {"layout": {"font": {"size": 10}}}
     fig = f.new([f.scatter(x=[1])])
@@ -392,7 +392,7 @@ def test_figure_json_is_what_plotlys_encoder_writes() -> None:
     import numpy as np
     from plotly.io.json import to_json_plotly
 
-    from parley.charts.figure import to_plain
+    from parley.charts.plot import to_plain
 
     value = {
         "ints": np.array([1, 2], dtype="int64"),

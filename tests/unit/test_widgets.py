@@ -46,14 +46,14 @@ def _points(chart) -> int:
 
 def test_filter_changes_the_figure(mini_story, tables) -> None:
     ex = Explorer(mini_story, tables)
-    assert _points(ex.figure) == 3
+    assert _points(ex.chart) == 3
     ex.set_filters(kinds=["vote"])
-    assert _points(ex.figure) == 1
-    assert [c[0] for c in ex.figure.data[0]["customdata"]] == ["vote-day"]
+    assert _points(ex.chart) == 1
+    assert [c[0] for c in ex.chart.data[0]["customdata"]] == ["vote-day"]
     ex.set_filters(kinds=[], start=dt.date(2025, 3, 1))
-    assert [r for r in ex.results.options] and _points(ex.figure) == 1
+    assert [r for r in ex.results.options] and _points(ex.chart) == 1
     ex.set_filters(start=None, actors=["trump"])
-    assert _points(ex.figure) == 1
+    assert _points(ex.chart) == 1
 
 
 def test_control_change_filters(mini_story, tables) -> None:
@@ -110,9 +110,9 @@ def test_filter_dates_keep_overlapping_events(tables) -> None:
 def test_language_switch_relabels_in_place(mini_story, tables) -> None:
     ex = Explorer(mini_story, tables)
     sb = ScenarioBuilder(mini_story, tables)
-    assert ex.figure.layout["title"]["text"] == "2025年の交渉の歩み"
+    assert ex.chart.layout["title"]["text"] == "2025年の交渉の歩み"
     i18n.set_lang("en")
-    assert ex.figure.layout["title"]["text"] == "The 2025 negotiations, event by event"
+    assert ex.chart.layout["title"]["text"] == "The 2025 negotiations, event by event"
     assert ("Russia", "russia") in ex.sides.options
     assert sb.sliders["ceasefire"].description == "Ceasefire"
     assert "Side" in sb.verdict.value
@@ -153,7 +153,7 @@ def test_settlement_verdicts_change(mini_story, tables) -> None:
     assert not near_moscow["russia"].crossings and near_moscow["ukraine"].distance == {
         "ceasefire": 5.0
     }
-    marker = sb.figure.data[-1]
+    marker = sb.chart.data[-1]
     assert marker["x"] == [8.0]
     assert "Frozen conflict" in sb.verdict.value  # the closest scenario is named
 
@@ -189,7 +189,7 @@ def test_nested_figures_carry_their_first_draw(mini_story, tables) -> None:
     """A chart inside a box has its figure in its state when shown (Voilà draws from it)."""
     explorer = Explorer(mini_story, tables, lang="en")
     builder = ScenarioBuilder(mini_story, tables, lang="en")
-    for chart in (explorer.figure, builder.figure):
+    for chart in (explorer.chart, builder.chart):
         assert chart._widget_data == chart.data and len(chart.data) > 0
         assert chart._widget_layout == chart.layout and chart.layout.get("title")
 
@@ -256,7 +256,7 @@ def test_cached_haystack_on_the_bundled_story() -> None:
 
 def _figure_json(chart) -> dict:
     """The chart's figure as plotly reads it (its schema validates every property)."""
-    data = json.loads(pio.to_json(go.Figure(chart.figure)))
+    data = json.loads(pio.to_json(go.Figure(chart.plot)))
     for trace in data["data"]:
         trace.pop("uid", None)
     return data
@@ -280,7 +280,7 @@ def test_explorer_refills_match_a_fresh_explorer_across_language_switches(
             i18n.set_lang(lang)
             fresh = Explorer(mini_story, tables, lang=lang)
             fresh.set_filters(**ex.filter.__dict__)
-            assert _figure_json(ex.figure) == _figure_json(fresh.figure)
+            assert _figure_json(ex.chart) == _figure_json(fresh.chart)
             assert ex.results.options == fresh.results.options
             assert ex.count.value == fresh.count.value
 
@@ -293,7 +293,7 @@ def test_builder_chart_kept_per_language_shows_the_current_settlement(mini_story
     i18n.set_lang("ja")  # the Japanese chart was built at 2: the diamond must say 7
     fresh = ScenarioBuilder(mini_story, tables)
     fresh.set_settlement({"ceasefire": 7})
-    assert _figure_json(sb.figure) == _figure_json(fresh.figure)
+    assert _figure_json(sb.chart) == _figure_json(fresh.chart)
     assert sb.verdict.value == fresh.verdict.value
 
 

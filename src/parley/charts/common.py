@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from parley.base.palette import FONT_FAMILY, INK, PAPER, PLOT_BACKGROUND
-from parley.charts.figure import Figure, update_layout, update_xaxes, update_yaxes
+from parley.charts.plot import Plot, update_layout, update_xaxes, update_yaxes
 
 
 def esc(text: object) -> str:
@@ -125,7 +125,7 @@ TEMPLATE: dict[str, Any] = {
 }
 
 
-def base_layout(fig: Figure, title: str, height: int = 520) -> Figure:
+def base_layout(fig: Plot, title: str, height: int = 520) -> Plot:
     update_layout(
         fig,
         title={"text": esc(title), "x": 0.01, "xanchor": "left"},

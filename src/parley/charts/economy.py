@@ -6,7 +6,7 @@ import pandas as pd
 
 from parley.base.palette import SIDE_COLOURS
 from parley.charts.common import base_layout, citations, date_ticks, esc, source_labels, wrap
-from parley.charts.figure import Figure, add_trace, new, scatter, update_xaxes, update_yaxes
+from parley.charts.plot import Plot, add_trace, new, scatter, update_xaxes, update_yaxes
 from parley.i18n import label, resolve
 
 STATUS_SYMBOLS = {
@@ -21,7 +21,7 @@ STATUS_SYMBOLS = {
 
 def economy(
     offers: pd.DataFrame, actors: pd.DataFrame, sources: pd.DataFrame, lang: str | None = None
-) -> Figure:
+) -> Plot:
     """One line per offer from its first to its latest status; markers show each status."""
     lang = resolve(lang)
     labels = source_labels(sources)

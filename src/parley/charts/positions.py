@@ -24,8 +24,8 @@ from parley.charts.common import (
     source_labels,
     wrap,
 )
-from parley.charts.figure import (
-    Figure,
+from parley.charts.plot import (
+    Plot,
     Trace,
     add_trace,
     bar,
@@ -119,7 +119,7 @@ def position_map(
     as_of: pd.Timestamp,
     lang: str | None = None,
     start: pd.Timestamp | None = None,
-) -> Figure:
+) -> Plot:
     """Issues down the side, stance across; a slider steps through month-end snapshots."""
     lang = resolve(lang)
     names = _issue_labels(issues, lang)
@@ -210,7 +210,7 @@ def trajectories(
     sources: pd.DataFrame,
     as_of: pd.Timestamp,
     lang: str | None = None,
-) -> Figure:
+) -> Plot:
     """Step lines of each side's stance over time; a dropdown picks the issue."""
     lang = resolve(lang)
     actor_names = dict(zip(actors["id"], actors[f"name_{lang}"], strict=True))
@@ -318,7 +318,7 @@ def zone_of_agreement(
     as_of: pd.Timestamp,
     lang: str | None = None,
     settlement: dict[str, float] | None = None,
-) -> Figure:
+) -> Plot:
     """Acceptable ranges as bars, red lines as crosses, the shared overlap shaded per issue.
 
     ``settlement`` (issue id → stance), when given, is drawn as a black diamond per issue:

@@ -6,8 +6,8 @@ import pandas as pd
 
 from parley.base.palette import SIDE_COLOURS
 from parley.charts.common import axis_title, base_layout, esc
-from parley.charts.figure import (
-    Figure,
+from parley.charts.plot import (
+    Plot,
     add_trace,
     new,
     scatter,
@@ -28,7 +28,7 @@ def scenarios(
     issues: pd.DataFrame,
     as_of: pd.Timestamp,
     lang: str | None = None,
-) -> Figure:
+) -> Plot:
     lang = resolve(lang)
     names = dict(zip(issues["id"], issues[f"title_{lang}"].map(esc), strict=True))
     snapshot = latest_by_side(positions, as_of)

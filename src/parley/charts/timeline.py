@@ -9,8 +9,8 @@ import pandas as pd
 
 from parley.base.palette import SIDE_COLOURS, SIDE_ORDER
 from parley.charts.common import base_layout, citations, date_ticks, esc, source_labels, wrap
-from parley.charts.figure import (
-    Figure,
+from parley.charts.plot import (
+    Plot,
     add_trace,
     new,
     scatter,
@@ -141,7 +141,7 @@ def timeline(
     lang: str | None = None,
     prepared: pd.DataFrame | None = None,
     every_side: bool = False,
-) -> Figure:
+) -> Plot:
     """Events as markers: x = date, y = lane (kind), colour = lead side, size = importance.
 
     ``every_side`` keeps a (possibly empty) trace per side so a widget can refill the

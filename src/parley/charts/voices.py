@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from parley.charts.common import base_layout, citations, date_ticks, esc, source_labels, wrap
-from parley.charts.figure import Figure, add_trace, new, scatter, update_xaxes, update_yaxes
+from parley.charts.plot import Plot, add_trace, new, scatter, update_xaxes, update_yaxes
 from parley.i18n import label, resolve
 
 KIND_COLOURS = {
@@ -50,7 +50,7 @@ def _voice_hover(
 
 def voices(
     voices: pd.DataFrame, events: pd.DataFrame, sources: pd.DataFrame, lang: str | None = None
-) -> Figure:
+) -> Plot:
     lang = resolve(lang)
     labels = source_labels(sources)
     df = voices.assign(when=voice_dates(voices, events)).dropna(subset=["when"])

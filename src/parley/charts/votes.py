@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from parley.charts.common import axis_title, base_layout, citations, esc, source_labels, wrap
-from parley.charts.figure import (
-    Figure,
+from parley.charts.plot import (
+    Plot,
     add_annotation,
     add_trace,
     bar,
@@ -28,7 +28,7 @@ def resolution_label(row: pd.Series, lang: str) -> str:
     return f"{esc(row['resolution'])}<br><sup>{body} · {row['date']:%Y-%m-%d}</sup>"
 
 
-def un_votes(votes: pd.DataFrame, sources: pd.DataFrame, lang: str | None = None) -> Figure:
+def un_votes(votes: pd.DataFrame, sources: pd.DataFrame, lang: str | None = None) -> Plot:
     lang = resolve(lang)
     df = votes.sort_values(["date", "body", "resolution"], kind="stable")
     labels = source_labels(sources)

@@ -14,7 +14,7 @@ import pandas as pd
 
 from parley.charts import positions
 from parley.charts.economy import economy
-from parley.charts.figure import Figure
+from parley.charts.plot import Plot
 from parley.charts.scenarios import scenarios
 from parley.charts.timeline import timeline
 from parley.charts.voices import voices
@@ -26,45 +26,45 @@ from parley.views import reference as tables_view
 
 @dataclass(frozen=True)
 class FigureSpec:
-    build: Callable[[Tables, pd.Timestamp, str], Figure | str]
+    build: Callable[[Tables, pd.Timestamp, str], Plot | str]
     description: str | None  # i18n label key of the text shown beside the chart
     cites: str | None  # the Story list whose sources the figure shows
 
 
-def _timeline(t: Tables, as_of: pd.Timestamp, lang: str) -> Figure:
+def _timeline(t: Tables, as_of: pd.Timestamp, lang: str) -> Plot:
     return timeline(t["events"], t["sources"], lang)
 
 
-def _position_map(t: Tables, as_of: pd.Timestamp, lang: str) -> Figure:
+def _position_map(t: Tables, as_of: pd.Timestamp, lang: str) -> Plot:
     start = t["events"]["date"].min() if len(t["events"]) else None
     return positions.position_map(
         t["positions"], t["issues"], t["actors"], t["sources"], as_of, lang, start
     )
 
 
-def _trajectories(t: Tables, as_of: pd.Timestamp, lang: str) -> Figure:
+def _trajectories(t: Tables, as_of: pd.Timestamp, lang: str) -> Plot:
     return positions.trajectories(
         t["positions"], t["issues"], t["actors"], t["sources"], as_of, lang
     )
 
 
-def _zone(t: Tables, as_of: pd.Timestamp, lang: str) -> Figure:
+def _zone(t: Tables, as_of: pd.Timestamp, lang: str) -> Plot:
     return positions.zone_of_agreement(t["positions"], t["issues"], as_of, lang)
 
 
-def _votes(t: Tables, as_of: pd.Timestamp, lang: str) -> Figure:
+def _votes(t: Tables, as_of: pd.Timestamp, lang: str) -> Plot:
     return un_votes(t["votes"], t["sources"], lang)
 
 
-def _economy(t: Tables, as_of: pd.Timestamp, lang: str) -> Figure:
+def _economy(t: Tables, as_of: pd.Timestamp, lang: str) -> Plot:
     return economy(t["offers"], t["actors"], t["sources"], lang)
 
 
-def _voices(t: Tables, as_of: pd.Timestamp, lang: str) -> Figure:
+def _voices(t: Tables, as_of: pd.Timestamp, lang: str) -> Plot:
     return voices(t["voices"], t["events"], t["sources"], lang)
 
 
-def _scenarios(t: Tables, as_of: pd.Timestamp, lang: str) -> Figure:
+def _scenarios(t: Tables, as_of: pd.Timestamp, lang: str) -> Plot:
     return scenarios(t["scenarios"], t["positions"], t["issues"], as_of, lang)
 
 

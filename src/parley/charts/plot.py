@@ -1,4 +1,8 @@
-"""Figures as plotly's own JSON in plain dicts, not ``plotly.graph_objects``.
+"""Plots: plotly's own figure JSON in plain dicts, not ``plotly.graph_objects``.
+
+Naming: a *figure* is what a chapter names and the reader sees (a chart or a table, see
+:mod:`parley.views.figures`); a :data:`Plot` is the plotly JSON a chart builder returns; a
+:class:`~parley.widgets.chart.Chart` is the widget that draws one in a kernel.
 
 A notebook only sends a figure's JSON to the front end. Building it through plotly's object
 model validated and deep-copied every property, and the first use of each class in a fresh
@@ -21,12 +25,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-Figure = dict[str, Any]  # {"data": [trace, …], "layout": {…}, "frames": [{name, data}, …]}
+Plot = dict[str, Any]  # {"data": [trace, …], "layout": {…}, "frames": [{name, data}, …]}
 Trace = dict[str, Any]
 
 
-def new(data: Iterable[Trace] = (), frames: list[dict[str, Any]] | None = None) -> Figure:
-    fig: Figure = {"data": list(data), "layout": {}}
+def new(data: Iterable[Trace] = (), frames: list[dict[str, Any]] | None = None) -> Plot:
+    fig: Plot = {"data": list(data), "layout": {}}
     if frames is not None:
         fig["frames"] = frames
     return fig
@@ -40,7 +44,7 @@ def bar(**props: Any) -> Trace:
     return {"type": "bar", **props}
 
 
-def add_trace(fig: Figure, trace: Trace) -> Figure:
+def add_trace(fig: Plot, trace: Trace) -> Plot:
     fig["data"].append(trace)
     return fig
 
@@ -57,23 +61,23 @@ def merge(target: dict[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
     return target
 
 
-def update_layout(fig: Figure, **props: Any) -> Figure:
+def update_layout(fig: Plot, **props: Any) -> Plot:
     merge(fig["layout"], props)
     return fig
 
 
-def update_xaxes(fig: Figure, **props: Any) -> Figure:
+def update_xaxes(fig: Plot, **props: Any) -> Plot:
     """The figure's x axis (every chart here has one)."""
     merge(fig["layout"].setdefault("xaxis", {}), props)
     return fig
 
 
-def update_yaxes(fig: Figure, **props: Any) -> Figure:
+def update_yaxes(fig: Plot, **props: Any) -> Plot:
     merge(fig["layout"].setdefault("yaxis", {}), props)
     return fig
 
 
-def add_annotation(fig: Figure, **props: Any) -> Figure:
+def add_annotation(fig: Plot, **props: Any) -> Plot:
     fig["layout"].setdefault("annotations", []).append(merge({}, props))
     return fig
 
