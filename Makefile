@@ -47,7 +47,7 @@ lab: $(STAMP)
 APP_PORT ?= 8866
 app: $(STAMP)
 	@echo "==> app mode: http://127.0.0.1:$(APP_PORT)/voila/render/01-overview.ipynb (Ctrl-C stops it)"
-	JUPYTER_PATH=$(CURDIR)/src/parley/templates PARLEY_LANG=$(PARLEY_LANG) $(BIN)/voila notebooks \
+	JUPYTER_PATH=$(CURDIR)/src/parley/publish/templates PARLEY_LANG=$(PARLEY_LANG) $(BIN)/voila notebooks \
 	  --template=parley --no-browser --Voila.ip=127.0.0.1 --Voila.port=$(APP_PORT) \
 	  --Voila.port_retries=0
 
@@ -86,7 +86,7 @@ notebooks: $(STAMP)
 	  echo "==> executing $$nb"; \
 	  PARLEY_LANG=ja $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 	    --ExecutePreprocessor.timeout=300 "$$nb" || exit 1; \
-	  $(BIN)/python -m parley.tidy "$$nb" || exit 1; \
+	  $(BIN)/python -m parley.publish.tidy "$$nb" || exit 1; \
 	done
 
 validate: $(STAMP)

@@ -11,16 +11,16 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from functools import cache
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 import pandas as pd
 from IPython.display import display
 
-from parley import i18n, render
+from parley import i18n, settings
 from parley.base import loops
 from parley.charts.plot import Plot
+from parley.publish import render
 from parley.story.load import load_story
 from parley.story.model import Story
 from parley.story.problems import ContentError
@@ -40,21 +40,9 @@ class StoryProblem(Exception):
         return [self.message]
 
 
-def find_data_dir(start: Path | None = None) -> Path:
-    """``$PARLEY_DATA``, else the nearest ``data/story.yaml`` at or above the working folder."""
-    env = os.environ.get("PARLEY_DATA")
-    if env:
-        return Path(env)
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / "data" / "story.yaml").is_file():
-            return folder / "data"
-    return here / "data"
-
-
 @cache
 def story() -> Story:
-    data = find_data_dir()
+    data = settings.data_dir()  # $PARLEY_DATA, else the nearest data/ (see parley.settings)
     try:
         return load_story(data, cache=True)  # a warm kernel skips parsing and validation
     except ContentError as exc:

@@ -306,7 +306,7 @@ def test_notebook_bundle_is_plotlys_own(lang: str) -> None:
     display after validating the builder's output."""
     import plotly.io as pio
 
-    from parley import render
+    from parley.publish import render
 
     story = load_story(DATA)
     t = frames.build_tables(story)

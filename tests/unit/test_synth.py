@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from parley import synth
+from parley.bench import synth
 from parley.charts import scale
 from parley.story import yamlsafe
 from parley.story.load import read_story

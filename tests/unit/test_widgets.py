@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
-from parley import i18n
+from parley import i18n, settings
 from parley.story.model import SIDES
 from parley.tables import frames
 from parley.tables.explore import (
@@ -198,14 +198,14 @@ def test_app_mode_reads_the_page_language(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("PARLEY_LANG", "ja")
     monkeypatch.setenv("QUERY_STRING", "lang=en")
     monkeypatch.delenv("VOILA_REQUEST_URL", raising=False)
-    assert i18n._initial() == "ja", "a query string outside app mode is not ours"
+    assert settings.language() == "ja", "a query string outside app mode is not ours"
     monkeypatch.setenv("VOILA_REQUEST_URL", "http://127.0.0.1:8866/voila/render/01.ipynb")
-    assert i18n.in_app() and i18n._initial() == "en"
+    assert i18n.in_app() and settings.language() == "en"
     monkeypatch.setenv("QUERY_STRING", "lang=xx")
-    assert i18n._initial() == "ja"
+    assert settings.language() == "ja"
     monkeypatch.setenv("QUERY_STRING", "")
     monkeypatch.setenv("PARLEY_LANG", "en")
-    assert i18n._initial() == "en"
+    assert settings.language() == "en"
 
 
 # --- the caches behind fast widget updates: same results as computing afresh -------------

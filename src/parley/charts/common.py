@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
 
+from parley.base.markup import escape
 from parley.base.palette import FONT_FAMILY, INK, PAPER, PLOT_BACKGROUND
 from parley.charts.plot import Plot, update_layout, update_xaxes, update_yaxes
 
 
 def esc(text: object) -> str:
     """Escape data for plotly's HTML-like text (a `<script>` in a title shows as text)."""
-    return html.escape("" if text is None else str(text), quote=False)
+    return escape(text, quote=False)  # plotly shows &quot; literally, see parley.base.markup
 
 
 def wrap(text: str, width: int) -> str:

@@ -22,8 +22,6 @@ from parley.story.parsed import Parsed
 from parley.story.problems import ContentError, Problem
 from parley.story.validate import cross_check
 
-DEFAULT_DATA = Path("data")
-
 
 def _message(err: Any) -> str:
     kind = err["type"]
@@ -181,7 +179,7 @@ def _gc_paused() -> Iterator[None]:
 
 
 def read_story(
-    data_dir: Path | str = DEFAULT_DATA, *, warnings: bool = True
+    data_dir: Path | str, *, warnings: bool = True
 ) -> tuple[Story | None, list[Problem]]:
     """Read and check every file; return the story (None if any file is unusable) and problems.
 
@@ -235,7 +233,7 @@ def _read_story(data_dir: Path, warnings: bool) -> tuple[Story | None, list[Prob
     return story, problems
 
 
-def load_story(data_dir: Path | str = DEFAULT_DATA, *, cache: bool = False) -> Story:
+def load_story(data_dir: Path | str, *, cache: bool = False) -> Story:
     """The validated story, or :class:`ContentError` listing every problem.
 
     With ``cache=True`` a story validated before from the same file contents comes from

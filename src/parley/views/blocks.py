@@ -1,24 +1,21 @@
 """Text blocks as escaped HTML: pure functions of (story, language) → markup.
 
-Everything taken from the data is passed through :func:`e` (html.escape), so markup-like
-characters in a title show as text and cannot run.
+Everything taken from the data is passed through :func:`e` (the one escaper,
+:func:`parley.base.markup.escape`), so markup-like characters in a title show as text and
+cannot run.
 """
 
 from __future__ import annotations
 
-import html
 from collections import Counter
 
 from parley import i18n
+from parley.base.markup import escape as e
 from parley.story.model import Chapter, Source, Story
 
 
 class UnknownChapter(KeyError):
     pass
-
-
-def e(text: object) -> str:
-    return html.escape("" if text is None else str(text), quote=True)
 
 
 LANG_NAMES = {"ja": "日本語", "en": "English"}

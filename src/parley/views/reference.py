@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import html
 import json
 
 import pandas as pd
 
+from parley.base.markup import escape as e
 from parley.base.palette import SIDE_COLOURS
 from parley.i18n import label, resolve
 from parley.story.model import SIDES
 
 GROUP_ORDER = (*SIDES, "international", "other")
-
-
-def _e(text: object) -> str:
-    return html.escape(
-        "" if text is None or (isinstance(text, float) and pd.isna(text)) else str(text), quote=True
-    )
 
 
 def whos_who(actors: pd.DataFrame, lang: str | None = None) -> str:
@@ -30,9 +24,9 @@ def whos_who(actors: pd.DataFrame, lang: str | None = None) -> str:
     for _, a in people.iterrows():
         roles = a["roles"] if isinstance(a["roles"], list) else json.loads(a["roles"] or "[]")
         role_text = "<br>".join(
-            f"{_e(r[f'role_{lang}'])}"
+            f"{e(r[f'role_{lang}'])}"
             + (
-                f" <small>({_e(r['from'] or '…')}–{_e(r['to'] or '')})</small>"
+                f" <small>({e(r['from'] or '…')}–{e(r['to'] or '')})</small>"
                 if r["from"] or r["to"]
                 else ""
             )
@@ -41,13 +35,13 @@ def whos_who(actors: pd.DataFrame, lang: str | None = None) -> str:
         colour = SIDE_COLOURS.get(a["group"], SIDE_COLOURS["other"])
         rows.append(
             f'<tr><td><span style="color:{colour}">●</span> '
-            f"{_e(label('side_' + a['group'], lang))}</td>"
-            f"<td><b>{_e(a[f'name_{lang}'])}</b></td><td>{role_text}</td></tr>"
+            f"{e(label('side_' + a['group'], lang))}</td>"
+            f"<td><b>{e(a[f'name_{lang}'])}</b></td><td>{role_text}</td></tr>"
         )
     return (
-        f'<table class="parley-table"><caption>{_e(label("whos_who", lang))}</caption>'
-        f"<thead><tr><th>{_e(label('side', lang))}</th><th>{_e(label('name', lang))}</th>"
-        f"<th>{_e(label('role', lang))}</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        f'<table class="parley-table"><caption>{e(label("whos_who", lang))}</caption>'
+        f"<thead><tr><th>{e(label('side', lang))}</th><th>{e(label('name', lang))}</th>"
+        f"<th>{e(label('role', lang))}</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
 
 
@@ -55,20 +49,20 @@ def glossary(terms: pd.DataFrame, lang: str | None = None) -> str:
     lang = resolve(lang)
     other = "en" if lang == "ja" else "ja"
     items = "".join(
-        f"<dt><b>{_e(t[f'term_{lang}'])}</b> <small>({_e(t[f'term_{other}'])})</small></dt>"
-        f"<dd>{_e(t[f'definition_{lang}'])}</dd>"
+        f"<dt><b>{e(t[f'term_{lang}'])}</b> <small>({e(t[f'term_{other}'])})</small></dt>"
+        f"<dd>{e(t[f'definition_{lang}'])}</dd>"
         for _, t in terms.sort_values(f"term_{lang}").iterrows()
     )
-    return f'<h4>{_e(label("glossary", lang))}</h4><dl class="parley-glossary">{items}</dl>'
+    return f'<h4>{e(label("glossary", lang))}</h4><dl class="parley-glossary">{items}</dl>'
 
 
 def changes(changes: pd.DataFrame, as_of: str, lang: str | None = None) -> str:
     lang = resolve(lang)
     items = "".join(
-        f"<li>{c['date']:%Y-%m-%d}: {_e(c[f'text_{lang}'])}</li>"
+        f"<li>{c['date']:%Y-%m-%d}: {e(c[f'text_{lang}'])}</li>"
         for _, c in changes.sort_values("date", ascending=False).iterrows()
     )
     return (
-        f"<p><b>{_e(label('as_of', lang))}: {_e(as_of)}</b></p>"
-        f'<h4>{_e(label("changes", lang))}</h4><ul class="parley-changes">{items}</ul>'
+        f"<p><b>{e(label('as_of', lang))}: {e(as_of)}</b></p>"
+        f'<h4>{e(label("changes", lang))}</h4><ul class="parley-changes">{items}</ul>'
     )

@@ -2,8 +2,8 @@
 # Re-vendors the browser libraries the offline exports inline, straight from the npm registry
 # (`npm pack`: the published tarball, no install scripts, no build step).
 #
-#   bash src/parley/vendor/refresh.sh                    # versions below
-#   PLOTLY_JS=4.1.1 REVEAL_JS=4.6.1 bash src/parley/vendor/refresh.sh
+#   bash src/parley/publish/vendor/refresh.sh                    # versions below
+#   PLOTLY_JS=4.1.1 REVEAL_JS=4.6.1 bash src/parley/publish/vendor/refresh.sh
 #
 # PLOTLY_JS must equal the plotly.js that plotly.py bundles
 # (`python -c "import plotly.offline as o; print(o.get_plotlyjs_version())"`): the export falls

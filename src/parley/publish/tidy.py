@@ -1,6 +1,6 @@
 """Normalise an executed notebook before it is committed: drop per-run timing metadata.
 
-Usage: ``python -m parley.tidy NOTEBOOK...`` (called by ``make notebooks``).
+Usage: ``python -m parley.publish.tidy NOTEBOOK...`` (called by ``make notebooks``).
 """
 
 from __future__ import annotations

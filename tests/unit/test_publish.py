@@ -1,4 +1,4 @@
-"""The export's pure pieces, without a kernel or a browser (fast; no marker)."""
+"""The export's pure pieces, without a kernel or a browser (fast: part of the unit run)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import re
 import nbformat
 import pytest
 
-from parley import export, render
+from parley.publish import assets, export, notebooks, pages, render
 
 FIGURE = {
     "data": [{"type": "scatter", "x": [1], "y": [2], "hovertext": ["</script><b>x</b> & y"]}],
@@ -32,17 +32,17 @@ def test_trace_types_include_animation_frames() -> None:
 def test_basic_bundle_only_when_it_can_draw_every_trace() -> None:
     from plotly.offline import get_plotlyjs_version
 
-    source, described = export.plotly_bundle({"scatter", "bar"})
+    source, described = assets.plotly_bundle({"scatter", "bar"})
     assert described == f"plotly.js basic {get_plotlyjs_version()}"
-    assert export.bundle_version(source) == get_plotlyjs_version()
+    assert assets.bundle_version(source) == get_plotlyjs_version()
     assert len(source) < 2_000_000
-    full, described = export.plotly_bundle({"scatter", "choropleth"})
+    full, described = assets.plotly_bundle({"scatter", "choropleth"})
     assert described.startswith("plotly.js full") and len(full) > 3_000_000
 
 
 def test_script_safe_js_keeps_code_meaning_but_never_closes_the_element() -> None:
     src = 'var a = "</script>", b = /<!--x/, c = `</SCRIPT >`; if (a < b) {}'
-    safe = export.script_safe_js(src)
+    safe = assets.script_safe_js(src)
     assert not re.search(r"</script|<!--", safe, flags=re.IGNORECASE)
     assert safe == src.replace("</script", "\\x3C/script").replace("<!--", "\\x3C!--").replace(
         "</SCRIPT", "\\x3C/SCRIPT"
@@ -51,9 +51,9 @@ def test_script_safe_js_keeps_code_meaning_but_never_closes_the_element() -> Non
 
 def test_style_sheets_lose_imports_and_may_not_close_the_element() -> None:
     css = "@import url(./fonts/source-sans-pro/source-sans-pro.css);\n.a { color: red }"
-    assert export.style_safe_css(css).strip() == ".a { color: red }"
+    assert assets.style_safe_css(css).strip() == ".a { color: red }"
     with pytest.raises(ValueError):
-        export.style_safe_css(".a::after { content: '</style>' }")
+        assets.style_safe_css(".a::after { content: '</style>' }")
 
 
 def _notebook() -> nbformat.NotebookNode:
@@ -64,7 +64,7 @@ def _notebook() -> nbformat.NotebookNode:
         v4.new_code_cell("nb.figure('timeline')"),
         v4.new_code_cell("nb.notes('overview')"),
     ]
-    widget = {export.WIDGET_MIMETYPE: {"model_id": "m"}, "text/plain": "ToggleButtons(...)"}
+    widget = {notebooks.WIDGET_MIMETYPE: {"model_id": "m"}, "text/plain": "ToggleButtons(...)"}
     cells[1].outputs = [v4.new_output("display_data", widget)]
     cells[2].outputs = [
         v4.new_output("stream", name="stderr", text="FutureWarning: something\n"),
@@ -79,8 +79,8 @@ def _notebook() -> nbformat.NotebookNode:
 
 def test_prepare_turns_plotly_json_into_charts_and_drops_what_needs_a_kernel() -> None:
     nb = _notebook()
-    page = export.prepare(nb, for_deck=False)
-    deck = export.prepare(nb, for_deck=True)
+    page = notebooks.prepare(nb, for_deck=False)
+    deck = notebooks.prepare(nb, for_deck=True)
     assert "widgets" not in page.nb.metadata
     assert page.figures == [FIGURE] and deck.figures == [FIGURE]
     assert page.warnings == ["cell 2: FutureWarning: something"]
@@ -93,25 +93,25 @@ def test_prepare_turns_plotly_json_into_charts_and_drops_what_needs_a_kernel() -
 
 def test_notebook_title_per_language() -> None:
     nb = _notebook()
-    assert export.notebook_title(nb, "ja", "x") == "年表:就任から"
-    assert export.notebook_title(nb, "en", "x") == "Timeline: from"
-    assert export.notebook_title(nbformat.v4.new_notebook(), "en", "fallback") == "fallback"
+    assert notebooks.notebook_title(nb, "ja", "x") == "年表:就任から"
+    assert notebooks.notebook_title(nb, "en", "x") == "Timeline: from"
+    assert notebooks.notebook_title(nbformat.v4.new_notebook(), "en", "fallback") == "fallback"
 
 
 def test_stamp_names_build_date_language_and_links_the_other_language() -> None:
-    ctx = export.Context(
+    ctx = pages.Context(
         lang="en",
         langs=("ja", "en"),
         build="abc1234 + uncommitted changes",
         as_of="2025-10-22",
-        pages=(export.Page("02-timeline.html", 'A <"title">'),),
+        pages=(pages.Page("02-timeline.html", 'A <"title">'),),
         deck=None,
     )
-    stamp = export.stamp_html(ctx, "02-timeline.html")
+    stamp = pages.stamp_html(ctx, "02-timeline.html")
     assert "build abc1234 + uncommitted changes" in stamp
     assert "As of 2025-10-22" in stamp and "English" in stamp
     assert '<a href="../ja/02-timeline.html" hreflang="ja" lang="ja">日本語</a>' in stamp
-    nav = export.nav_html(ctx, "02-timeline.html")
+    nav = pages.nav_html(ctx, "02-timeline.html")
     assert 'aria-current="page"' in nav and "A &lt;&quot;title&quot;&gt;" in nav
 
 
@@ -120,5 +120,5 @@ def test_build_id_outside_git_is_uncommitted(tmp_path) -> None:
 
 
 def test_human_size() -> None:
-    assert export.human_size(1_400_000) == "1.4 MB"
-    assert export.human_size(4_200) == "4 kB"
+    assert pages.human_size(1_400_000) == "1.4 MB"
+    assert pages.human_size(4_200) == "4 kB"

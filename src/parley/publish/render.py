@@ -1,7 +1,7 @@
 """How a figure reaches the page: plotly's JSON mimetype in notebooks, a lean chart in exports.
 
 Committed notebooks carry ``application/vnd.plotly.v1+json`` only (small, deterministic,
-rendered by JupyterLab). nbconvert drops that mimetype, so :mod:`parley.export` turns each
+rendered by JupyterLab). nbconvert drops that mimetype, so :mod:`parley.publish.export` turns each
 such output into :func:`chart_html`: a placeholder div plus the figure as inert JSON, drawn by
 the one plotly.js the export inlines per page. That keeps plotly.js out of every output (no
 4.8 MB copy in the first figure's cell, no per-figure MathJax CDN tag) and lets a deck draw a
@@ -23,11 +23,11 @@ from typing import Any
 import plotly.io as pio
 
 from parley.charts.plot import to_plain
+from parley.settings import EXPORT_ENV, NOTEBOOK_RENDERER
 
-DEFAULT_RENDERER = "plotly_mimetype"
+DEFAULT_RENDERER = NOTEBOOK_RENDERER
 EXPORT_RENDERER = "parley_export"
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
-EXPORT_ENV = "PARLEY_EXPORT"  # "1" in the kernels that `parley export` starts
 
 
 def exporting() -> bool:

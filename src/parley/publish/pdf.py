@@ -11,28 +11,17 @@ Playwright drives the browser (``playwright`` is imported only when printing).
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from parley.base.loops import outside_loop
+from parley.publish import chromium
 
 SLIDE = {"width": 1280, "height": 720}
 TIMEOUT_MS = 60_000
-CHROMIUM_ENV = "PARLEY_CHROMIUM"  # a Chromium binary; else `chromium` on PATH, else Playwright's
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-
 # reveal.js dispatches `pdf-ready` on .reveal once the pages are laid out.
 WATCH_READY = """
 addEventListener('DOMContentLoaded', () => {
@@ -75,31 +64,13 @@ def count_pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page\b", pdf))
 
 
-def chromium_path() -> str | None:
-    """``$PARLEY_CHROMIUM``, else ``chromium`` on PATH; None: Playwright's own browser."""
-    return (
-        os.environ.get(CHROMIUM_ENV)
-        or shutil.which("chromium")
-        or shutil.which("chromium-browser")
-        or None
-    )
-
-
 @contextmanager
 def _browser() -> Iterator[Any]:
     try:
-        from playwright.sync_api import Error, sync_playwright
-    except ImportError as exc:
-        raise PdfError("PDF handouts need playwright: install parley's dev extra") from exc
-    with sync_playwright() as pw:
-        try:
-            browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        except Error as exc:
-            raise PdfError(f"cannot start Chromium (set ${CHROMIUM_ENV}): {exc}") from exc
-        try:
+        with chromium.launch() as browser:
             yield browser
-        finally:
-            browser.close()
+    except chromium.ChromiumError as exc:
+        raise PdfError(str(exc)) from exc
 
 
 def _only_files(route: Any) -> None:
@@ -160,8 +131,3 @@ def decks_to_pdf(jobs: Iterable[tuple[Path, Path]], on_printed: Printed | None =
     ``on_printed(pdf, pages)`` hears of each as soon as it is written."""
     # Playwright's sync API refuses to run inside an event loop (Jupyter, another Playwright).
     return outside_loop(_print_all, list(jobs), on_printed)
-
-
-def deck_to_pdf(deck_html: Path, pdf: Path) -> int:
-    """Print a deck (one slide per page, charts drawn) to ``pdf``; its page count."""
-    return decks_to_pdf([(deck_html, pdf)])[0]
