@@ -35,7 +35,7 @@ from parley.charts.plot import (
     update_xaxes,
     update_yaxes,
 )
-from parley.i18n import label, resolve
+from parley.i18n import check_lang, label
 from parley.story.model import SIDES
 from parley.tables.stances import frame_dates, latest_stated, snapshots, zone_table
 
@@ -117,11 +117,11 @@ def position_map(
     actors: pd.DataFrame,
     sources: pd.DataFrame,
     as_of: pd.Timestamp,
-    lang: str | None = None,
+    lang: str,
     start: pd.Timestamp | None = None,
 ) -> Plot:
     """Issues down the side, stance across; a slider steps through month-end snapshots."""
-    lang = resolve(lang)
+    lang = check_lang(lang)
     names = _issue_labels(issues, lang)
     actor_names = dict(zip(actors["id"], actors[f"name_{lang}"], strict=True))
     dates = frame_dates(positions, as_of, start)
@@ -209,10 +209,10 @@ def trajectories(
     actors: pd.DataFrame,
     sources: pd.DataFrame,
     as_of: pd.Timestamp,
-    lang: str | None = None,
+    lang: str,
 ) -> Plot:
     """Step lines of each side's stance over time; a dropdown picks the issue."""
-    lang = resolve(lang)
+    lang = check_lang(lang)
     actor_names = dict(zip(actors["id"], actors[f"name_{lang}"], strict=True))
     hovers = position_hovers(positions, actor_names, sources, lang)
     fig = new()
@@ -316,7 +316,7 @@ def zone_of_agreement(
     positions: pd.DataFrame,
     issues: pd.DataFrame,
     as_of: pd.Timestamp,
-    lang: str | None = None,
+    lang: str,
     settlement: dict[str, float] | None = None,
 ) -> Plot:
     """Acceptable ranges as bars, red lines as crosses, the shared overlap shaded per issue.
@@ -324,7 +324,7 @@ def zone_of_agreement(
     ``settlement`` (issue id → stance), when given, is drawn as a black diamond per issue:
     the scenario builder passes the reader's hypothetical deal here.
     """
-    lang = resolve(lang)
+    lang = check_lang(lang)
     ids = list(issues["id"])
     names = _issue_labels(issues, lang)
     rows = {issue: k for k, issue in enumerate(ids)}

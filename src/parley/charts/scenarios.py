@@ -15,7 +15,7 @@ from parley.charts.plot import (
     update_xaxes,
     update_yaxes,
 )
-from parley.i18n import label, resolve
+from parley.i18n import check_lang, label
 from parley.story.model import SIDES
 from parley.tables.stances import latest_by_side
 
@@ -27,9 +27,9 @@ def scenarios(
     positions: pd.DataFrame,
     issues: pd.DataFrame,
     as_of: pd.Timestamp,
-    lang: str | None = None,
+    lang: str,
 ) -> Plot:
-    lang = resolve(lang)
+    lang = check_lang(lang)
     names = dict(zip(issues["id"], issues[f"title_{lang}"].map(esc), strict=True))
     snapshot = latest_by_side(positions, as_of)
     fig = new()

@@ -19,7 +19,7 @@ from parley.charts.plot import (
     update_yaxes,
 )
 from parley.charts.scale import thin
-from parley.i18n import label, resolve
+from parley.i18n import check_lang, label
 
 LANES: dict[str, str] = {
     "call": "diplomacy",
@@ -138,7 +138,7 @@ def trace_data(prepared: pd.DataFrame) -> dict[str, object]:
 def timeline(
     events: pd.DataFrame,
     sources: pd.DataFrame,
-    lang: str | None = None,
+    lang: str,
     prepared: pd.DataFrame | None = None,
     every_side: bool = False,
 ) -> Plot:
@@ -147,7 +147,7 @@ def timeline(
     ``every_side`` keeps a (possibly empty) trace per side so a widget can refill the
     same traces when filters change instead of rebuilding the figure.
     """
-    lang = resolve(lang)
+    lang = check_lang(lang)
     df = prepared if prepared is not None else prepare(events, sources, lang)
     fig = new()
     for side in SIDE_ORDER:

@@ -8,15 +8,15 @@ import pandas as pd
 
 from parley.base.markup import escape as e
 from parley.base.palette import SIDE_COLOURS
-from parley.i18n import label, resolve
+from parley.i18n import check_lang, label
 from parley.story.model import SIDES
 
 GROUP_ORDER = (*SIDES, "international", "other")
 
 
-def whos_who(actors: pd.DataFrame, lang: str | None = None) -> str:
+def whos_who(actors: pd.DataFrame, lang: str) -> str:
     """People grouped by side with every dated role; states and organisations listed after."""
-    lang = resolve(lang)
+    lang = check_lang(lang)
     people = actors[actors["kind"] == "person"].copy()
     people["order"] = people["group"].map({g: i for i, g in enumerate(GROUP_ORDER)})
     people = people.sort_values(["order", f"name_{lang}"], kind="stable")
@@ -45,8 +45,8 @@ def whos_who(actors: pd.DataFrame, lang: str | None = None) -> str:
     )
 
 
-def glossary(terms: pd.DataFrame, lang: str | None = None) -> str:
-    lang = resolve(lang)
+def glossary(terms: pd.DataFrame, lang: str) -> str:
+    lang = check_lang(lang)
     other = "en" if lang == "ja" else "ja"
     items = "".join(
         f"<dt><b>{e(t[f'term_{lang}'])}</b> <small>({e(t[f'term_{other}'])})</small></dt>"
@@ -56,8 +56,8 @@ def glossary(terms: pd.DataFrame, lang: str | None = None) -> str:
     return f'<h4>{e(label("glossary", lang))}</h4><dl class="parley-glossary">{items}</dl>'
 
 
-def changes(changes: pd.DataFrame, as_of: str, lang: str | None = None) -> str:
-    lang = resolve(lang)
+def changes(changes: pd.DataFrame, as_of: str, lang: str) -> str:
+    lang = check_lang(lang)
     items = "".join(
         f"<li>{c['date']:%Y-%m-%d}: {e(c[f'text_{lang}'])}</li>"
         for _, c in changes.sort_values("date", ascending=False).iterrows()
