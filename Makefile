@@ -60,6 +60,8 @@ system-deps:
 lint: $(STAMP)
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
+	@# The layers and "never" rules of ARCHITECTURE.md, as contracts in pyproject.toml.
+	$(BIN)/lint-imports
 
 unit: $(STAMP)
 	$(BIN)/pytest tests/unit -q

@@ -1,1 +1,1 @@
-"""publish."""
+"""What leaves the package: static pages, slide decks, PDF handouts, data tables, and how."""

@@ -1,1 +1,1 @@
-"""views."""
+"""What readers see besides charts: escaped HTML blocks, reference tables, the figure registry."""
