@@ -32,7 +32,7 @@ help:
 $(STAMP): uv.lock pyproject.toml | $(UV)
 	@echo "==> syncing $(VENV) from uv.lock"
 	@# Bytecode now: where PYTHONDONTWRITEBYTECODE is set, every kernel would otherwise
-	@# compile plotly and pandas from source at each start (~3 s of a 4 s start).
+	@# compile plotly and pandas from source at each start (most of a kernel's start).
 	$(UV) sync --frozen --extra dev --compile-bytecode --python $(PYTHON)
 	@touch $@
 

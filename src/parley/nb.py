@@ -205,7 +205,7 @@ def _static_stand_in(key: str) -> None:
 def _display_widget(widget: Any) -> None:
     """Show a widget; once the kernel is idle, fit its chart to its box once more and build
     its views in the other language, so the reader's first language switch swaps prepared
-    figures (~20 ms) instead of building them (~60–120 ms). Idle, not now: the reader should
+    plots instead of building them (several times slower). Idle, not now: the reader should
     not wait for the cell on work for a switch they may never make. (The chart also fits
     itself when a view reports its first draw; this second fit covers a view drawn while
     its box was not laid out yet.)"""

@@ -16,7 +16,6 @@ import json
 import random
 import re
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -55,8 +54,8 @@ def _read(path: Path) -> Any:
 
 
 # --- a small YAML writer ----------------------------------------------------------------
-# PyYAML's emitter needs 20 s for 10,000 events; this one writes the layout editors use in
-# data/ (block mappings, texts as quoted ja/en pairs, flow lists of ids) in well under one.
+# PyYAML's emitter is far too slow for 10,000 events; this one writes the layout editors use
+# in data/ (block mappings, texts as quoted ja/en pairs, flow lists of ids) quickly.
 _PLAIN = re.compile(r"^(?:[a-z][a-z0-9]*(?:-[a-z0-9]+)*|\d{4}-\d{2}-\d{2})$")
 _YAML11_WORDS = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null"})
 # Characters JSON leaves raw that YAML must see escaped (C1 controls, line/paragraph
@@ -187,9 +186,3 @@ def write_story(
                 voice["responds_to"] = [first[e] for e in voice["responds_to"] if e in first]
         _dump(voices, out_dir / "voices.yaml")
     return out_dir
-
-
-def temp_story(n_events: int, source_dir: Path = Path("data"), seed: int = DEFAULT_SEED) -> Path:
-    """A synthetic story in a new temporary folder (the caller removes it)."""
-    root = Path(tempfile.mkdtemp(prefix=f"parley-synth-{n_events}-"))
-    return write_story(n_events, root / "data", source_dir, seed)

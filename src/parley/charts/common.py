@@ -35,7 +35,7 @@ def source_labels(sources: pd.DataFrame) -> dict[str, str]:
     """Source id -> its escaped citation, 'Reuters (2025-02-12)'.
 
     Build it once per sources table and pass it to :func:`citations`: indexing the table
-    per cited id cost ~5 ms an event, most of a 10,000-event timeline's build.
+    per cited id would cost time per event, most of a large timeline's build.
     """
     by_id = sources.set_index("id") if "id" in sources.columns else sources
     return {
@@ -58,8 +58,8 @@ def citations(ids: Iterable[str], labels: Mapping[str, str]) -> str:
 # What parley's charts use of plotly_white: cartesian axes, scatter and bar (the charts'
 # trace types are checked by the unit tests, and a test checks this still equals
 # plotly_white cut to these keys). The whole template also styles maps, 3-D, polar and
-# colour scales; copying it into every figure cost ~12 ms and ~4 kB of JSON each. Kept as
-# a literal: reading plotly's template registry cost a kernel ~0.1 s.
+# colour scales, none of which we draw, and copying it would add its JSON to every plot.
+# Kept as a literal: reading plotly's template registry is a slow import for a kernel.
 TEMPLATE_LAYOUT = (
     "autotypenumbers",
     "colorway",

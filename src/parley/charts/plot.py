@@ -85,8 +85,8 @@ def add_annotation(fig: Plot, **props: Any) -> Plot:
 def to_plain(value: Any) -> Any:
     """``value`` with only JSON types left, as plotly's JSON encoder writes a figure: numpy
     arrays and scalars as lists and numbers, dates in ISO format, NaN, NaT and infinities
-    as null. Here rather than plotly.io.json, whose import (narwhals, validators) cost a
-    kernel's first chart ~0.09 s."""
+    as null. Here rather than plotly.io.json, whose import (narwhals, validators) would
+    delay a kernel's first chart."""
     if value is None or isinstance(value, str | bool | int):
         return value
     if isinstance(value, float):

@@ -52,7 +52,7 @@ def _register_export_renderer() -> None:
 def plotly_bundle(fig: Mapping[str, Any]) -> dict[str, Any]:
     """What plotly's ``plotly_mimetype`` renderer displays: the figure's JSON under plotly's
     mimetype, made without plotly.io's renderer registry (importing it pulls in nbformat
-    and jsonschema, ~0.25 s of every kernel's first chart)."""
+    and jsonschema into every kernel that shows a chart)."""
     return {PLOTLY_MIMETYPE: to_plain(fig)}
 
 

@@ -16,7 +16,6 @@ file, or a folder that others can write to, is ignored (a miss), never an error.
 from __future__ import annotations
 
 import copyreg
-import gc
 import hashlib
 import hmac
 import io
@@ -26,13 +25,12 @@ import secrets
 import stat
 import sys
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pydantic
 
+from parley.base.gcpause import gc_paused
 from parley.story.model import Story
 
 ENV = "PARLEY_CACHE_DIR"
@@ -113,28 +111,11 @@ def fingerprint(data_dir: Path) -> str | None:
     return h.hexdigest()
 
 
-@contextmanager
-def _gc_paused(freeze: bool = False) -> Iterator[None]:
-    """Unpickling builds ~57,000 models for 10,000 events and frees nothing: automatic
-    collections meanwhile only rescan them (a third of the time with them on). With
-    ``freeze`` what exists afterwards moves to the collector's permanent generation: the
-    story lives as long as the kernel and holds no cycles (refcounting still frees it), so
-    scanning it again at every full collection would be wasted work."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-        if freeze:
-            gc.freeze()
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 # Pickling the models: pydantic's own __getstate__/__setstate__ work, but run a Python
 # method with four dict look-ups per model. This reduction pickles the same four slots as a
 # tuple (the fields-set shared between equal sets) and restores them with plain setattr:
-# unpickling 10,000 events takes about 70% of the time. The key covers the pydantic version.
+# less work per model on every warm load (the bench's warm-load figures). The key covers the
+# pydantic version.
 def _restore(obj: object, state: tuple[Any, Any, Any, Any], _set: Any = object.__setattr__) -> None:
     # Unrolled, with setattr bound as a default: runs 57,000 times for 10,000 events.
     _set(obj, "__dict__", state[0])
@@ -196,7 +177,7 @@ def load(data_dir: Path, digest: str | None = None) -> Story | None:
     if not hmac.compare_digest(mac, expected.digest()):
         return None  # not written by us for this content: never unpickled
     try:
-        with _gc_paused(freeze=True):
+        with gc_paused(freeze=True):  # the story lives as long as the kernel
             story = pickle.loads(payload)
     except Exception:  # a file we wrote that an older library cannot read: a miss
         return None
@@ -214,7 +195,7 @@ def store(data_dir: Path, story: Story, digest: str | None = None) -> Path | Non
     if digest is None or key is None:
         return None
     buffer = io.BytesIO()
-    with _gc_paused():
+    with gc_paused():
         _pickler(buffer).dump(story)
     payload = buffer.getbuffer()
     mac = hmac.new(key, digest.encode(), hashlib.sha256)

@@ -9,11 +9,11 @@ It walks libyaml's event stream itself instead of using a constructor, so that:
 - every value's line can be found, for ``file:line`` messages.
 
 Lines are only needed when something is wrong, so ``load(text, lines=False)`` builds the
-data alone (no line table: ~15 % fewer instructions) and keeps the text; the first
+data alone (no line table: less work per value) and keeps the text; the first
 ``line_of`` parses it again with lines. Both walks see the same events and refuse the same
 things, so a text one accepts the other accepts too.
 
-Speed (a 10,000-event story is about 18 MB and 640,000 parser events): the loop dispatches on
+Speed (a 10,000-event story is hundreds of thousands of parser events): the loop dispatches on
 the event's exact class, records lines in a tree that mirrors the data instead of a dict keyed
 by path tuples (no tuple per value), resolves only plain scalars that could be numbers with a
 regex, and pauses the cyclic garbage collector while it builds (the containers it makes hold
@@ -22,7 +22,6 @@ no cycles; otherwise each full collection rescans everything built so far).
 
 from __future__ import annotations
 
-import gc
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -30,7 +29,9 @@ from typing import Any
 
 import yaml
 
-try:  # libyaml's C parser is ~10x faster; fall back to pure Python where it is missing.
+from parley.base.gcpause import gc_paused
+
+try:  # libyaml's C parser is much faster; fall back to pure Python where it is missing.
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on the PyYAML build
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
@@ -157,18 +158,15 @@ def _events(text: str | bytes) -> Iterator[Callable[[], Any]]:
     collector paused meanwhile (the containers built hold no cycles; otherwise each full
     collection rescans everything built so far)."""
     loader = _Loader(text)
-    collecting = gc.isenabled()
-    gc.disable()
     try:
-        yield loader.get_event
+        with gc_paused():
+            yield loader.get_event
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
         raise YamlProblem(f"not valid YAML: {problem}", mark.line + 1 if mark else None) from None
     finally:
         loader.dispose()
-        if collecting:
-            gc.enable()
 
 
 def _check_scalar(event: Any) -> None:

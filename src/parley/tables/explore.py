@@ -103,8 +103,8 @@ SEARCH_COLUMNS: tuple[str, ...] = (
 def search_haystack(events: pd.DataFrame) -> pd.Series:
     """Each event's searchable texts joined and normalised, aligned with ``events``.
 
-    Joining and NFKC-folding nine columns costs ~0.2 s per 1,000 events; a widget builds
-    this once per events table and passes it to :func:`search_mask` on every keystroke.
+    Joining and NFKC-folding nine columns grows with the story, so a widget builds this
+    once per events table and passes it to :func:`search_mask` on every keystroke.
     """
     cols = [events[c].astype(str).tolist() for c in SEARCH_COLUMNS if c in events.columns]
     # Plain lists, not DataFrame.agg(axis=1): same strings, without a Series per row.

@@ -35,10 +35,6 @@ class Verdict:
     distance: dict[str, float]
 
     @property
-    def total_distance(self) -> float:
-        return sum(self.distance.values())
-
-    @property
     def acceptable_everywhere(self) -> bool:
         return not self.crossings and all(d == 0 for d in self.distance.values())
 

@@ -1,12 +1,13 @@
 """A plotly.js chart for ipywidgets boxes, fed the plotly figure JSON our chart builders make.
 
-plotly's ``FigureWidget`` would draw the same, but a kernel pays ~0.3 s to import it (it pulls
-plotly's renderer registry — nbformat, jsonschema — and its property validators — narwhals)
-and ~0.1 s more per figure to validate every property it is given: a third of a widget
-notebook's time. Our figures are already plotly's JSON, validated against plotly's schema in
-the tests, so :class:`Chart` skips that layer and speaks FigureWidget's own front-end protocol
-to plotly's own front end (``plotly/package_data/widgetbundle.js``, the file FigureWidget
-loads): the same drawing, hover, zoom, legend and click events in JupyterLab and Voilà.
+plotly's ``FigureWidget`` would draw the same, but a kernel pays to import it (it pulls
+plotly's renderer registry — nbformat, jsonschema — and its property validators — narwhals) and
+again per figure to validate every property it is given: a large share of a widget notebook's
+time (see the bench's notebook figures). Our figures are already plotly's JSON, validated
+against plotly's schema in the tests, so :class:`Chart` skips that layer and speaks
+FigureWidget's own front-end protocol to plotly's own front end
+(``plotly/package_data/widgetbundle.js``, the file FigureWidget loads): the same drawing,
+hover, zoom, legend and click events in JupyterLab and Voilà.
 
 The protocol, as plotly.py's ``js/src/widget.ts`` defines it: a new view draws
 ``_widget_data`` and ``_widget_layout``; later changes travel as one-shot ``_py2js_*``

@@ -199,8 +199,8 @@ class Explorer:
     def warm(self, lang: str) -> None:
         """Prepare ``lang``'s rows and figure now, so a later switch to it only swaps them.
 
-        A first switch otherwise pays for every hover text and the figure's build
-        (~0.1 s on the bundled story, ~1 s at 10,000 events); nothing is shown.
+        A first switch otherwise pays for every hover text and the figure's build, which
+        grow with the story; nothing is shown.
         """
         self._view(i18n.resolve(lang))
 

@@ -68,7 +68,7 @@
    * Margins measured here instead of by plotly, for figures that ask (layout.meta
    * .parley_margins === "measured": one x and one y axis, a one-row legend above the plot).
    * plotly's automatic margins measure every label in the page's layout and then draw the
-   * chart a second time: ~0.1 s of a timeline's first draw. A canvas measures text without
+   * chart a second time, a visible delay on a timeline's first draw. A canvas measures text without
    * any layout. Whenever the estimate could be wrong (a legend that would wrap, a phone
    * layout) the figure keeps plotly's own margins.
    */
