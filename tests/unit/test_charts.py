@@ -13,6 +13,7 @@ import pytest
 
 from parley.base.palette import SIDE_COLOURS
 from parley.charts import positions as pos
+from parley.charts import zone
 from parley.charts.economy import economy
 from parley.charts.scenarios import scenarios
 from parley.charts.voices import voice_dates, voices
@@ -111,7 +112,7 @@ def test_trajectories_dropdown(mini_tables) -> None:
 
 def test_zone_of_agreement_gap_and_settlement(mini_tables) -> None:
     fig = go.Figure(
-        pos.zone_of_agreement(
+        zone.zone_of_agreement(
             mini_tables["positions"],
             mini_tables["issues"],
             pd.Timestamp("2025-03-31"),

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from parley.story.fields import SIDES
 from parley.story.load import load_story
-from parley.story.model import SIDES, Story
+from parley.story.model import Story
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 SEED_SOURCES = {

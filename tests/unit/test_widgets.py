@@ -12,7 +12,7 @@ import plotly.io as pio
 import pytest
 
 from parley import i18n, settings
-from parley.story.model import SIDES
+from parley.story.fields import SIDES
 from parley.tables import frames
 from parley.tables.explore import (
     SEARCH_COLUMNS,

@@ -16,7 +16,7 @@ from parley.charts.plot import (
     update_yaxes,
 )
 from parley.i18n import check_lang, label
-from parley.story.model import SIDES
+from parley.story.fields import SIDES
 from parley.tables.stances import latest_by_side
 
 SCENARIO_SYMBOLS = ("diamond", "square", "triangle-up", "star", "hexagon", "cross")

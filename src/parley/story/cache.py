@@ -143,14 +143,15 @@ def _pickler(buffer: io.BytesIO) -> pickle.Pickler:
 
 
 def _model_classes() -> list[type[pydantic.BaseModel]]:
-    from parley.story import model
+    from parley.story import fields, model
 
     return [
         c
-        for c in vars(model).values()
+        for module in (fields, model)
+        for c in vars(module).values()
         if isinstance(c, type)
         and issubclass(c, pydantic.BaseModel)
-        and c.__module__ == model.__name__
+        and c.__module__ == module.__name__
     ]
 
 

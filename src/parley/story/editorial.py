@@ -19,7 +19,8 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel
 
 from parley.story import pairs
-from parley.story.model import ENTITY_FILES, Story, Text
+from parley.story.fields import Text
+from parley.story.model import ENTITY_FILES, Story
 from parley.story.parsed import Parsed
 from parley.story.problems import Problem
 

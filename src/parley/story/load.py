@@ -15,7 +15,8 @@ from pydantic import BaseModel, ValidationError
 from parley.base.gcpause import gc_paused
 from parley.story import cache as story_cache
 from parley.story import editorial, yamlsafe
-from parley.story.model import ENTITY_FILES, REQUIRED_FILES, SLUG_RE, Story, StoryMeta
+from parley.story.fields import SLUG_RE
+from parley.story.model import ENTITY_FILES, REQUIRED_FILES, Story, StoryMeta
 from parley.story.parsed import Parsed
 from parley.story.problems import ContentError, Problem
 from parley.story.validate import cross_check

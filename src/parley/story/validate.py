@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from parley.story.model import FIGURES, Story
+from parley.story.fields import FIGURES
+from parley.story.model import Story
 from parley.story.parsed import Parsed
 from parley.story.problems import Problem
 

@@ -10,7 +10,8 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from parley.story.model import Story, Text
+from parley.story.fields import Text
+from parley.story.model import Story
 
 _EMPTY = ""
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from parley.story.model import SIDES
+from parley.story.fields import SIDES
 from parley.tables.stances import latest_stated
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from parley.story.model import SIDES
+from parley.story.fields import SIDES
 
 
 def latest_by_side(positions: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:

@@ -12,14 +12,15 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from parley.charts import positions
+from parley.charts import positions, zone
 from parley.charts.economy import economy
 from parley.charts.plot import Plot
 from parley.charts.scenarios import scenarios
 from parley.charts.timeline import timeline
 from parley.charts.voices import voices
 from parley.charts.votes import un_votes
-from parley.story.model import FIGURES, Story
+from parley.story.fields import FIGURES
+from parley.story.model import Story
 from parley.tables.frames import Tables
 from parley.views import reference as tables_view
 
@@ -49,7 +50,7 @@ def _trajectories(t: Tables, as_of: pd.Timestamp, lang: str) -> Plot:
 
 
 def _zone(t: Tables, as_of: pd.Timestamp, lang: str) -> Plot:
-    return positions.zone_of_agreement(t["positions"], t["issues"], as_of, lang)
+    return zone.zone_of_agreement(t["positions"], t["issues"], as_of, lang)
 
 
 def _votes(t: Tables, as_of: pd.Timestamp, lang: str) -> Plot:

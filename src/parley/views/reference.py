@@ -9,7 +9,7 @@ import pandas as pd
 from parley.base.markup import escape as e
 from parley.base.palette import SIDE_COLOURS
 from parley.i18n import check_lang, label
-from parley.story.model import SIDES
+from parley.story.fields import SIDES
 
 GROUP_ORDER = (*SIDES, "international", "other")
 

@@ -14,8 +14,9 @@ import pandas as pd
 from parley import i18n
 from parley.base.palette import SIDE_COLOURS
 from parley.charts.plot import Plot
-from parley.charts.positions import zone_of_agreement
-from parley.story.model import SIDES, Story
+from parley.charts.zone import zone_of_agreement
+from parley.story.fields import SIDES
+from parley.story.model import Story
 from parley.tables.frames import Tables
 from parley.tables.settlement import (
     Verdict,

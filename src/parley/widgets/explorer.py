@@ -20,7 +20,8 @@ from parley.base.palette import SIDE_ORDER
 from parley.charts.common import source_labels
 from parley.charts.plot import Plot
 from parley.charts.timeline import prepare, timeline, trace_data
-from parley.story.model import SIDES, Story
+from parley.story.fields import SIDES
+from parley.story.model import Story
 from parley.tables.explore import BadCode, Filter, filter_mask, search_haystack
 from parley.tables.frames import Tables
 from parley.widgets.cards import event_card
