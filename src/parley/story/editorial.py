@@ -238,8 +238,9 @@ def check(
                 )
             )
     # A waiver must name a text field of its entry.
+    all_waivers = _all_waivers(story) if pair_seen else {}
     for (file, entry_id), seen in pair_seen.items():
-        waivers = _waivers_of(story, file, entry_id)
+        waivers = all_waivers.get((file, entry_id), {})
         for field in waivers:
             if field not in seen:
                 parsed = _parsed_for(file, files, story_file)
@@ -298,19 +299,18 @@ def check(
     return out
 
 
-def _waivers_of(story: Story, file: str, entry_id: str) -> dict[str, str]:
-    if file == "story.yaml":
-        if entry_id == "story":
-            return dict(story.meta.pair_checked)
-        for ch in story.meta.chapters:
-            if ch.id == entry_id:
-                return dict(ch.pair_checked)
-        return {}
-    attr = ENTITY_FILES[file][0]
-    for entry in getattr(story, attr):
-        if entry.id == entry_id:
-            return dict(entry.pair_checked)
-    return {}
+def _all_waivers(story: Story) -> dict[tuple[str, str], dict[str, str]]:
+    """(file, entry id) -> the entry's pair waivers, built once: looking each entry up by a
+    scan of its file made the check quadratic in the number of entries."""
+    out: dict[tuple[str, str], dict[str, str]] = {
+        ("story.yaml", "story"): dict(story.meta.pair_checked)
+    }
+    for ch in story.meta.chapters:
+        out.setdefault(("story.yaml", ch.id), dict(ch.pair_checked))
+    for file, (attr, _model) in ENTITY_FILES.items():
+        for entry in getattr(story, attr):
+            out.setdefault((file, entry.id), dict(entry.pair_checked))  # the first, as before
+    return out
 
 
 class _StoryLines:
