@@ -32,7 +32,7 @@ help:
 $(STAMP): uv.lock pyproject.toml | $(UV)
 	@echo "==> syncing $(VENV) from uv.lock"
 	@# Bytecode now: where PYTHONDONTWRITEBYTECODE is set, every kernel would otherwise
-	@# compile plotly and pandas from source at each start (~3 s of a 4 s start).
+	@# compile plotly and pandas from source at each start (most of a kernel's start).
 	$(UV) sync --frozen --extra dev --compile-bytecode --python $(PYTHON)
 	@touch $@
 
@@ -47,7 +47,7 @@ lab: $(STAMP)
 APP_PORT ?= 8866
 app: $(STAMP)
 	@echo "==> app mode: http://127.0.0.1:$(APP_PORT)/voila/render/01-overview.ipynb (Ctrl-C stops it)"
-	JUPYTER_PATH=$(CURDIR)/src/parley/templates PARLEY_LANG=$(PARLEY_LANG) $(BIN)/voila notebooks \
+	JUPYTER_PATH=$(CURDIR)/src/parley/publish/templates PARLEY_LANG=$(PARLEY_LANG) $(BIN)/voila notebooks \
 	  --template=parley --no-browser --Voila.ip=127.0.0.1 --Voila.port=$(APP_PORT) \
 	  --Voila.port_retries=0
 
@@ -60,6 +60,8 @@ system-deps:
 lint: $(STAMP)
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
+	@# The layers and "never" rules of ARCHITECTURE.md, as contracts in pyproject.toml.
+	$(BIN)/lint-imports
 
 unit: $(STAMP)
 	$(BIN)/pytest tests/unit -q
@@ -86,7 +88,7 @@ notebooks: $(STAMP)
 	  echo "==> executing $$nb"; \
 	  PARLEY_LANG=ja $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 	    --ExecutePreprocessor.timeout=300 "$$nb" || exit 1; \
-	  $(BIN)/python -m parley.tidy "$$nb" || exit 1; \
+	  $(BIN)/python -m parley.publish.tidy "$$nb" || exit 1; \
 	done
 
 validate: $(STAMP)

@@ -22,16 +22,16 @@ def mini(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def mini_story():
-    from parley.load import load_story
+    from parley.story.load import load_story
 
     return load_story(MINI)
 
 
 @pytest.fixture
 def tables(mini_story):
-    from parley import figures
+    from parley.tables import frames
 
-    return figures.build_tables(mini_story)
+    return frames.build_tables(mini_story)
 
 
 @pytest.fixture
@@ -48,14 +48,9 @@ def japanese() -> Iterator[None]:
 def chromium() -> Iterator[Any]:
     """One headless Debian chromium for every browser test of the session: Playwright's sync
     API allows a single driver per thread, so tests/browser and tests/e2e share this one."""
-    from playwright.sync_api import sync_playwright
+    from parley.publish import chromium as parley_chromium
 
-    from parley.pdf import CHROMIUM_ARGS, chromium_path
-
-    executable = chromium_path()
-    if executable is None:
+    if parley_chromium.chromium_path() is None:
         pytest.fail("chromium is missing: run `make system-deps`")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+    with parley_chromium.launch() as browser:
         yield browser
-        browser.close()

@@ -8,9 +8,12 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from .load import DEFAULT_DATA, read_story
-from .model import ENTITY_FILES, Story
-from .problems import errors
+from parley import settings
+from parley.story.load import load_story, read_story
+from parley.story.model import ENTITY_FILES, Story
+from parley.story.problems import ContentError, errors
+
+DATA_HELP = "$PARLEY_DATA, else the nearest data/ at or above the working folder"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -18,19 +21,19 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     v = sub.add_parser("validate", help="check every data file; list all problems")
-    v.add_argument("dir", nargs="?", type=Path, help="data folder (default: data/)")
+    v.add_argument("dir", nargs="?", type=Path, help=f"data folder (default: {DATA_HELP})")
     v.add_argument("--data", type=Path, help="data folder (same as DIR)")
     v.add_argument(
         "--strict", action="store_true", help="warnings fail too (exit 1), not only errors"
     )
 
     d = sub.add_parser("data", help="write one table per entity for readers")
-    d.add_argument("--data", type=Path, default=DEFAULT_DATA, help="data folder")
+    d.add_argument("--data", type=Path, help=f"data folder (default: {DATA_HELP})")
     d.add_argument("--format", choices=("csv", "json"), default="csv")
     d.add_argument("--out", type=Path, default=Path("build/data"), help="output folder")
 
     e = sub.add_parser("export", help="build offline slide decks and static pages")
-    e.add_argument("--data", type=Path, default=DEFAULT_DATA, help="data folder")
+    e.add_argument("--data", type=Path, help=f"data folder (default: {DATA_HELP})")
     e.add_argument("--lang", choices=("ja", "en"), help="one language (default: both)")
     e.add_argument("--out", type=Path, default=Path("build"), help="output folder")
     e.add_argument(
@@ -38,32 +41,39 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     b = sub.add_parser("bench", help="measure speed and size against their references")
-    b.add_argument("--data", type=Path, default=DEFAULT_DATA, help="data folder")
+    b.add_argument("--data", type=Path, help=f"data folder (default: {DATA_HELP})")
     b.add_argument("--out", type=Path, default=Path("build"), help="where bench.json goes")
     b.add_argument("--quick", action="store_true", help="fewer repeats (for tests)")
 
     s = sub.add_parser("schema", help="write the JSON Schema of every data file")
-    s.add_argument("--out", type=Path, default=DEFAULT_DATA / "schema")
+    s.add_argument("--out", type=Path, help="output folder (default: the data folder's schema/)")
     return p
 
 
-def _load(data_dir: Path) -> Story | None:
-    """The story if it has no error (warnings are `parley validate`'s to show), else None."""
-    story, problems = read_story(data_dir, warnings=False)
-    found = errors(problems)
-    if found or story is None:
-        for problem in found:
-            print(problem, file=sys.stderr)
-        print(f"{len(found)} problem(s) in {data_dir}", file=sys.stderr)
-        return None
-    return story
+def _load(data_dir: Path, *, cache: bool = False) -> Story | None:
+    """The story if it has no error (warnings are `parley validate`'s to show), else None.
+    ``cache``: through the warm cache (a story validated before is not read again)."""
+    if cache:
+        try:
+            return load_story(data_dir, cache=True)
+        except ContentError as exc:
+            found = errors(exc.problems)
+    else:
+        story, problems = read_story(data_dir, warnings=False)
+        found = errors(problems)
+        if not found and story is not None:
+            return story
+    for problem in found:
+        print(problem, file=sys.stderr)
+    print(f"{len(found)} problem(s) in {data_dir}", file=sys.stderr)
+    return None
 
 
 def _validate(args: argparse.Namespace) -> int:
     if args.dir and args.data and args.dir != args.data:
         print("parley validate: give the data folder once (DIR or --data)", file=sys.stderr)
         return 2
-    data_dir = args.dir or args.data or DEFAULT_DATA
+    data_dir = settings.data_dir(args.dir or args.data)
     story, problems = read_story(data_dir)
     # Errors first, then warnings, then waivers (read_story orders them so).
     for problem in problems:
@@ -85,9 +95,9 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _data(args: argparse.Namespace) -> int:
-    from .export_data import write_tables
+    from parley.publish.data import write_tables
 
-    story = _load(args.data)
+    story = _load(settings.data_dir(args.data))
     if story is None:
         return 1
     for path in write_tables(story, args.out, args.format):
@@ -96,26 +106,29 @@ def _data(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from .schema import write
+    from parley.story.schema import write
 
-    for path in write(args.out):
+    for path in write(args.out or settings.data_dir() / "schema"):
         print(f"wrote {path}")
     return 0
 
 
 def _export(args: argparse.Namespace) -> int:
-    from .export import run
+    from parley.publish.export import run
 
-    if _load(args.data) is None:  # check the content before starting any kernel
+    data_dir = settings.data_dir(args.data)
+    # Read and checked once, before any kernel starts; the kernels get it from the warm cache.
+    story = _load(data_dir, cache=True)
+    if story is None:
         return 1
-    langs = [args.lang] if args.lang else ["ja", "en"]
-    return run(data_dir=args.data, langs=langs, out_dir=args.out, handouts=not args.no_pdf)
+    langs = [args.lang] if args.lang else list(settings.LANGS)
+    return run(data_dir, langs, args.out, handouts=not args.no_pdf, story=story)
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from .bench import run as run_bench
+    from parley.bench.main import run as run_bench
 
-    return run_bench(data_dir=args.data, out_dir=args.out, quick=args.quick)
+    return run_bench(data_dir=settings.data_dir(args.data), out_dir=args.out, quick=args.quick)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,17 +1,17 @@
 """The one piece of global state: the reader's language, plus interface labels in both.
 
-``PARLEY_LANG`` (ja or en, default ja) sets it when the kernel starts, or in app mode the
-page's ``?lang=`` (Voilà hands each page's kernel its query string); :func:`set_lang`
+:func:`parley.settings.language` sets it when the kernel starts (``PARLEY_LANG``, or in app
+mode the page's ``?lang=``, default ja); :func:`set_lang`
 changes it live and tells every registered listener (widgets re-render in place).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable
 from typing import Literal
-from urllib.parse import parse_qs
+
+from parley import settings
 
 Lang = Literal["ja", "en"]
 LANGS: tuple[Lang, ...] = ("ja", "en")
@@ -19,20 +19,8 @@ LANGS: tuple[Lang, ...] = ("ja", "en")
 _listeners: list[Callable[[Lang], None]] = []
 
 
-def in_app() -> bool:
-    """Whether this kernel serves a Voilà page (Voilà sets these in the kernel's env)."""
-    return "VOILA_REQUEST_URL" in os.environ
-
-
-def _initial() -> Lang:
-    value = os.environ.get("PARLEY_LANG", "ja")
-    if in_app():
-        value = parse_qs(os.environ.get("QUERY_STRING", "")).get("lang", [value])[-1]
-    value = value.strip().lower()
-    return value if value in LANGS else "ja"  # type: ignore[return-value]
-
-
-_lang: Lang = _initial()
+in_app = settings.in_app
+_lang: Lang = settings.language()  # type: ignore[assignment]
 
 
 def get_lang() -> Lang:

@@ -3,7 +3,7 @@
 Notebooks stay thin (a bilingual title, then calls into here). Each output is displayed
 with a display id and re-rendered in place when the reader flips the language switch, so
 the whole notebook changes language without re-running. Content is escaped in
-:mod:`parley.views` and the chart builders.
+:mod:`parley.views.blocks` and the chart builders.
 """
 
 from __future__ import annotations
@@ -11,18 +11,22 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from functools import cache
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 import pandas as pd
 from IPython.display import display
 
-from . import figures, i18n, loops, render, views
-from .charts.figure import Figure
-from .load import load_story
-from .model import Story
-from .problems import ContentError
+from parley import i18n, settings
+from parley.base import loops
+from parley.charts.plot import Plot
+from parley.publish import render
+from parley.story.load import load_story
+from parley.story.model import Story
+from parley.story.problems import ContentError
+from parley.tables import frames
+from parley.views import blocks as views
+from parley.views import figures
 
 
 class StoryProblem(Exception):
@@ -36,21 +40,9 @@ class StoryProblem(Exception):
         return [self.message]
 
 
-def find_data_dir(start: Path | None = None) -> Path:
-    """``$PARLEY_DATA``, else the nearest ``data/story.yaml`` at or above the working folder."""
-    env = os.environ.get("PARLEY_DATA")
-    if env:
-        return Path(env)
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / "data" / "story.yaml").is_file():
-            return folder / "data"
-    return here / "data"
-
-
 @cache
 def story() -> Story:
-    data = find_data_dir()
+    data = settings.data_dir()  # $PARLEY_DATA, else the nearest data/ (see parley.settings)
     try:
         return load_story(data, cache=True)  # a warm kernel skips parsing and validation
     except ContentError as exc:
@@ -58,18 +50,18 @@ def story() -> Story:
 
 
 @cache
-def tables() -> figures.Tables:
+def tables() -> frames.Tables:
     """The story's DataFrames, built once per kernel (they hold both languages)."""
-    return figures.build_tables(story())
+    return frames.build_tables(story())
 
 
 # --- display with in-place language switching ------------------------------------------
 
-Make = Callable[[str], "str | Figure"]
+Make = Callable[[str], "str | Plot"]
 _live: list[tuple[Any, Make]] = []  # (display handle, how to make the output in a language)
 
 
-def _bundle(made: str | Figure) -> tuple[dict[str, Any], bool]:
+def _bundle(made: str | Plot) -> tuple[dict[str, Any], bool]:
     if isinstance(made, str):
         return {"text/html": made, "text/plain": "[HTML]"}, True
     # Only live notebooks reach here (exports go through render.show, see _show).
@@ -213,7 +205,7 @@ def _static_stand_in(key: str) -> None:
 def _display_widget(widget: Any) -> None:
     """Show a widget; once the kernel is idle, fit its chart to its box once more and build
     its views in the other language, so the reader's first language switch swaps prepared
-    figures (~20 ms) instead of building them (~60–120 ms). Idle, not now: the reader should
+    plots instead of building them (several times slower). Idle, not now: the reader should
     not wait for the cell on work for a switch they may never make. (The chart also fits
     itself when a view reports its first draw; this second fit covers a view drawn while
     its box was not laid out yet.)"""
@@ -221,7 +213,7 @@ def _display_widget(widget: Any) -> None:
     others = [lang for lang in i18n.LANGS if lang != widget.lang]
 
     def when_shown() -> None:
-        widget.figure.fit_width()
+        widget.chart.fit_width()
         for lang in others:
             widget.warm(lang)
 
@@ -233,7 +225,7 @@ def explorer() -> None:
     if not _live_kernel():
         _static_stand_in("explorer_static")
         return
-    from .widgets import Explorer
+    from parley.widgets import Explorer
 
     _display_widget(Explorer(story(), tables()))
 
@@ -243,6 +235,6 @@ def scenario_builder() -> None:
     if not _live_kernel():
         _static_stand_in("builder_static")
         return
-    from .widgets import ScenarioBuilder
+    from parley.widgets import ScenarioBuilder
 
     _display_widget(ScenarioBuilder(story(), tables()))

@@ -43,8 +43,9 @@ def test_every_slide_offline_drawn_and_fitting(exports: Path, open_offline, lang
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_deep_link_stamp_and_notes(exports: Path, open_offline, lang: str) -> None:
-    from parley.export import LANG_NAMES, build_id
-    from parley.load import load_story
+    from parley.publish.export import build_id
+    from parley.story.load import load_story
+    from parley.views.blocks import LANG_NAMES
 
     # A stable link: #/3 opens the notebook's fourth slide directly.
     visit = open_offline(exports / lang / DECK, size=SLIDE, fragment="#/3")

@@ -17,9 +17,10 @@ import nbformat
 import pytest
 from e2e_support import BIN, NOTEBOOKS, ROOT, TIMINGS
 
-from parley.export import DECK_NOTEBOOK, human_size, notebook_title
-from parley.load import load_story
-from parley.palette import FONT_FAMILY
+from parley.base.palette import FONT_FAMILY
+from parley.publish.notebooks import notebook_title
+from parley.publish.pages import DECK_NOTEBOOK, human_size
+from parley.story.load import load_story
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from parley import loops
+from parley.base import loops
 
 
 def in_a_fresh_thread(fn: Callable[[], Any]) -> Any:

@@ -5,52 +5,53 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from parley import bench
-from parley.explore import Filter
+from parley.bench import decks, kernel, load, plan, timelinejs
+from parley.bench import records as rec
+from parley.tables.explore import Filter
 
 KEYS = {"name", "value", "unit", "reference", "ratio", "target", "pass"}
 
 
 def test_ratio_absolute_and_info_records() -> None:
-    ratio = bench.measured("3", "nb", bench.Sample([2.0, 3.0, 4.0]), "s", reference=2.0, target=1.5)
+    ratio = rec.measured("3", "nb", rec.Sample([2.0, 3.0, 4.0]), "s", reference=2.0, target=1.5)
     assert ratio.value == 3.0 and ratio.ratio == 1.5 and ratio.passed is True
     assert (ratio.low, ratio.high, ratio.runs) == (2.0, 4.0, 3)
-    absolute = bench.measured("1", "load", bench.Sample([120.0]), "ms", target=100.0)
+    absolute = rec.measured("1", "load", rec.Sample([120.0]), "ms", target=100.0)
     assert absolute.ratio is None and absolute.passed is False
-    info = bench.measured("2", "build", bench.Sample([1.0]), "ms")
+    info = rec.measured("2", "build", rec.Sample([1.0]), "ms")
     assert info.passed is None
-    missing = bench.failed("5", "deck", "ms", 1.5, "no chromium")
+    missing = rec.failed("5", "deck", "ms", 1.5, "no chromium")
     assert missing.value is None and missing.passed is False and "no chromium" in missing.note
-    assert bench.failed("2", "build", "ms", None, "kernel died").passed is False
-    assert bench.Sample([float(i) for i in range(1, 101)]).percentile(95) == 95.05
+    assert rec.failed("2", "build", "ms", None, "kernel died").passed is False
+    assert rec.Sample([float(i) for i in range(1, 101)]).percentile(95) == 95.05
 
 
 def test_a_real_measurement_writes_the_record_schema(mini: Path, tmp_path: Path) -> None:
     # One cold and one warm load of the fixture story (in this process; the bench itself
     # starts a fresh process for each).
-    records = bench.bench_load({"bundled": mini}, {"bundled": 1}, tmp_path, bench.load_in_process)
+    records = load.bench_load({"bundled": mini}, {"bundled": 1}, tmp_path, load.load_in_process)
     assert [r.name for r in records] == [
         "load+validate cold, bundled (3 events)",
         "load+validate warm (cache), bundled",
     ]
-    path = bench.write_json(records, tmp_path / "out" / "bench.json")
+    path = rec.write_json(records, tmp_path / "out" / "bench.json")
     rows = json.loads(path.read_text(encoding="utf-8"))
     assert [set(row) for row in rows] == [KEYS, KEYS]
     for row in rows:
         assert row["unit"] == "ms" and row["value"] > 0
         assert row["reference"] is None and row["ratio"] is None  # absolute targets
         assert row["target"] == 100.0 and isinstance(row["pass"], bool)
-    text = bench.table(records)
+    text = rec.table(records)
     assert "load+validate cold" in text and "≤ 100 ms" in text
 
 
 def test_table_shows_ratio_and_target() -> None:
     rows = [
-        bench.Record("4", "deck size ja", 1_800_000.0, "bytes", 6_000_000.0, 0.6),
-        bench.Record("6", "peak", 300.0, "MB"),
-        bench.failed("7", "peer", "ms", 1.2, "npm missing"),
+        rec.Record("4", "deck size ja", 1_800_000.0, "bytes", 6_000_000.0, 0.6),
+        rec.Record("6", "peak", 300.0, "MB"),
+        rec.failed("7", "peer", "ms", 1.2, "npm missing"),
     ]
-    text = bench.table(rows)
+    text = rec.table(rows)
     assert "0.30×" in text and "≤ 0.6×" in text and "PASS" in text
     assert "info" in text and "FAIL" in text and "not measured: npm missing" in text
 
@@ -58,8 +59,8 @@ def test_table_shows_ratio_and_target() -> None:
 def test_interactions_are_filter_changes() -> None:
     import datetime as dt
 
-    steps = bench.interactions(dt.date(2025, 10, 22))
-    assert len(steps) == bench.INTERACTIONS == 50
+    steps = kernel.interactions(dt.date(2025, 10, 22))
+    assert len(steps) == plan.INTERACTIONS == 50
     for step in steps:
         Filter(**{k: tuple(v) if isinstance(v, list) else v for k, v in step.items()})
     assert sum(bool(s.get("query")) for s in steps) == 10
@@ -75,7 +76,7 @@ def test_chart_free_deck_keeps_everything_but_the_charts(tmp_path: Path) -> None
         "var lib = 1;</script>",
         encoding="utf-8",
     )
-    out, removed = bench.chart_free(deck, tmp_path / "free.html")
+    out, removed = decks.chart_free(deck, tmp_path / "free.html")
     assert removed == 1
     assert out.read_text(encoding="utf-8") == (
         '<section><p>text</p></section><script>/* a chart is <div class="parley-chart" id=…>'
@@ -97,7 +98,7 @@ def test_timelinejs_fonts_point_at_local_files(tmp_path: Path) -> None:
     font = tmp_path / "pt-sans" / "files" / "pt-sans-latin-400-normal.woff2"
     font.parent.mkdir(parents=True)
     font.write_bytes(b"wOF2")
-    out, mapped = bench.local_font_css(
+    out, mapped = timelinejs.local_font_css(
         package, {"pt-sans": font.parents[1]}, tmp_path / "p" / "f.css"
     )
     text = out.read_text(encoding="utf-8")

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from parley import cache
-from parley.load import load_story
+from parley.story import cache
+from parley.story.load import load_story
 
 
 @pytest.fixture
@@ -91,7 +91,7 @@ def test_a_file_edited_while_it_is_read_is_read_again_next_time(
 ) -> None:
     # The story is stored under the key of the content as it was before reading: an edit
     # that lands during the read must not be answered next time with the old story.
-    from parley import load as load_module
+    from parley.story import load as load_module
 
     events = mini / "events.yaml"
     original = load_module.read_story

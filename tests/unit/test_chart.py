@@ -97,7 +97,7 @@ def _plotly(figure: dict[str, Any]) -> dict[str, Any]:
 
 def test_explorer_front_end_draws_what_the_kernel_shows(wire, mini_story, tables) -> None:
     ex = Explorer(mini_story, tables)
-    front = wire[ex.figure.model_id]
+    front = wire[ex.chart.model_id]
     for step, lang in (
         ({"kinds": ["vote"]}, "ja"),
         ({"kinds": [], "query": "phone"}, "en"),
@@ -106,11 +106,11 @@ def test_explorer_front_end_draws_what_the_kernel_shows(wire, mini_story, tables
     ):
         ex.set_filters(**step)
         i18n.set_lang(lang)
-        assert front.figure == ex.figure.figure
+        assert front.figure == ex.chart.plot
         fresh = Explorer(mini_story, tables, lang=lang)
         fresh.set_filters(**ex.filter.__dict__)
-        assert _plotly(front.figure) == _plotly(fresh.figure.figure)
-    ex.figure.fit_width()
+        assert _plotly(front.figure) == _plotly(fresh.chart.plot)
+    ex.chart.fit_width()
     assert front.layout["autosize"] is True
 
 
@@ -118,19 +118,19 @@ def test_widgets_send_their_first_figure_once(wire, mini_story, tables) -> None:
     """The chart opens with its first figure in its state; building the widget around it
     sends nothing more (no redraw of the same figure, no restyle that changes nothing)."""
     for widget in (Explorer(mini_story, tables), ScenarioBuilder(mini_story, tables)):
-        front = wire[widget.figure.model_id]
+        front = wire[widget.chart.model_id]
         assert front.received == [], type(widget).__name__
-        assert front.figure == widget.figure.figure and front.data
+        assert front.figure == widget.chart.plot and front.data
 
 
 def test_builder_front_end_moves_the_settlement(wire, mini_story, tables) -> None:
     sb = ScenarioBuilder(mini_story, tables)
-    front = wire[sb.figure.model_id]
+    front = wire[sb.chart.model_id]
     sb.set_settlement({"ceasefire": 8})
     assert front.data[-1]["x"] == [8.0]
     i18n.set_lang("en")
-    assert front.figure == sb.figure.figure
-    assert _plotly(front.figure)["layout"]["title"]["text"] == sb.figure.layout["title"]["text"]
+    assert front.figure == sb.chart.plot
+    assert _plotly(front.figure)["layout"]["title"]["text"] == sb.chart.layout["title"]["text"]
 
 
 def test_restyle_merges_nested_properties_and_show_drops_old_layout_keys(wire) -> None:
@@ -150,7 +150,7 @@ def test_restyle_merges_nested_properties_and_show_drops_old_layout_keys(wire) -
     chart.show({"data": [{"type": "bar", "x": [1]}], "layout": {"showlegend": False}})
     assert (
         front.figure
-        == chart.figure
+        == chart.plot
         == {
             "data": [{"type": "bar", "x": [1]}],
             "layout": {"showlegend": False},
@@ -191,11 +191,11 @@ def test_sync_writes_the_shown_figure_into_the_state() -> None:
 
 def test_a_click_opens_the_event_and_the_same_click_again_still_counts(mini_story, tables) -> None:
     ex = Explorer(mini_story, tables, lang="en")
-    trace = next(i for i, t in enumerate(ex.figure.data) if t["x"])
-    event = ex.figure.data[trace]["customdata"][0][0]
+    trace = next(i for i, t in enumerate(ex.chart.data) if t["x"])
+    event = ex.chart.data[trace]["customdata"][0][0]
 
     def from_front_end(kind: str) -> None:
-        ex.figure.set_state(  # as ipywidgets applies a message from the front end
+        ex.chart.set_state(  # as ipywidgets applies a message from the front end
             {
                 "_js2py_pointsCallback": {
                     "event_type": kind,
@@ -242,11 +242,11 @@ def test_widgets_do_not_import_plotlys_figure_widget() -> None:
     """What the Chart saves a kernel: plotly's FigureWidget, its validators and renderers."""
     code = (
         "import sys\n"
-        "from parley.load import load_story\n"
-        "from parley import figures\n"
+        "from parley.story.load import load_story\n"
+        "from parley.tables import frames\n"
         "from parley.widgets import Explorer, ScenarioBuilder\n"
         f"s = load_story({str(DATA)!r})\n"
-        "t = figures.build_tables(s)\n"
+        "t = frames.build_tables(s)\n"
         "Explorer(s, t); ScenarioBuilder(s, t)\n"
         "bad = [m for m in ('plotly.basewidget', 'plotly.graph_objs._figurewidget',\n"
         "       '_plotly_utils.basevalidators', 'plotly.io._renderers') if m in sys.modules]\n"

@@ -11,28 +11,30 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from parley import figures
+from parley.base.palette import SIDE_COLOURS
 from parley.charts import positions as pos
+from parley.charts import zone
 from parley.charts.economy import economy
 from parley.charts.scenarios import scenarios
 from parley.charts.voices import voice_dates, voices
 from parley.charts.votes import un_votes
-from parley.load import load_story
-from parley.palette import SIDE_COLOURS
+from parley.story.load import load_story
+from parley.tables import frames, stances
+from parley.views import figures
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 
 
 @pytest.fixture(scope="module")
 def mini_tables(mini_story):
-    return figures.build_tables(mini_story)
+    return frames.build_tables(mini_story)
 
 
 def test_latest_by_side_takes_most_recent(mini_tables) -> None:
     p = mini_tables["positions"]
-    early = pos.latest_by_side(p, pd.Timestamp("2025-03-12"))
+    early = stances.latest_by_side(p, pd.Timestamp("2025-03-12"))
     assert list(early["id"]) == ["ukraine-ceasefire"]
-    late = pos.latest_by_side(p, pd.Timestamp("2025-03-31"))
+    late = stances.latest_by_side(p, pd.Timestamp("2025-03-31"))
     assert set(late["id"]) == {"ukraine-ceasefire", "russia-ceasefire"}
 
 
@@ -43,13 +45,13 @@ def test_snapshots_in_one_pass_are_latest_by_side_on_each_day(mini_tables, where
     p = (
         mini_tables["positions"]
         if where == "mini"
-        else figures.build_tables(load_story(DATA))["positions"]
+        else frames.build_tables(load_story(DATA))["positions"]
     )
     days = list(pd.date_range(p["as_of"].min() - pd.Timedelta(days=3), p["as_of"].max()))
-    got = pos.snapshots(p, days)
+    got = stances.snapshots(p, days)
     assert len(got) == len(days)
     for day, rows in zip(days, got, strict=True):
-        assert rows == list(pos.latest_by_side(p, day).index), day
+        assert rows == list(stances.latest_by_side(p, day).index), day
 
 
 def _position_map(t, start: pd.Timestamp | None = None) -> go.Figure:
@@ -110,7 +112,7 @@ def test_trajectories_dropdown(mini_tables) -> None:
 
 def test_zone_of_agreement_gap_and_settlement(mini_tables) -> None:
     fig = go.Figure(
-        pos.zone_of_agreement(
+        zone.zone_of_agreement(
             mini_tables["positions"],
             mini_tables["issues"],
             pd.Timestamp("2025-03-31"),
@@ -135,7 +137,7 @@ def test_zone_table_overlap() -> None:
             "acceptable_high": [6.0, 9.0, 2.0],
         }
     )
-    zone = pos.zone_table(ranges, ["a", "b"])
+    zone = stances.zone_table(ranges, ["a", "b"])
     assert zone["a"] == {"overlap": 1, "low": 4.0, "high": 6.0, "sides": 2}
     assert zone["b"]["overlap"] == 0 and zone["b"]["sides"] == 1  # one side is no agreement
 
@@ -198,7 +200,7 @@ def test_tables_are_escaped(mini_tables) -> None:
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_every_figure_builds_on_the_bundled_story(lang: str) -> None:
     story = load_story(DATA)
-    t = figures.build_tables(story)
+    t = frames.build_tables(story)
     as_of = pd.Timestamp(story.meta.as_of)
     for fid, spec in figures.REGISTRY.items():
         made = spec.build(t, as_of, lang)
@@ -234,7 +236,7 @@ def test_every_chart_draws_its_own_card_readable_in_light_and_dark_themes(lang: 
     """JupyterLab's dark theme is a dark page under a transparent chart: every chart paints
     an opaque background and its text reaches WCAG AA contrast on it."""
     story = load_story(DATA)
-    t = figures.build_tables(story)
+    t = frames.build_tables(story)
     as_of = pd.Timestamp(story.meta.as_of)
     hex_colour = re.compile(r"#[0-9a-fA-F]{6}")
     for fid, spec in figures.REGISTRY.items():
@@ -269,7 +271,7 @@ def _reference_citations(ids, sources: pd.DataFrame) -> str:
 def test_cached_source_labels_cite_as_the_sources_table_did() -> None:
     from parley.charts.common import citations, source_labels
 
-    t = figures.build_tables(load_story(DATA))
+    t = frames.build_tables(load_story(DATA))
     sources = t["sources"]
     labels = source_labels(sources)
     assert set(labels) == set(sources["id"])
@@ -306,10 +308,10 @@ def test_notebook_bundle_is_plotlys_own(lang: str) -> None:
     display after validating the builder's output."""
     import plotly.io as pio
 
-    from parley import render
+    from parley.publish import render
 
     story = load_story(DATA)
-    t = figures.build_tables(story)
+    t = frames.build_tables(story)
     for fid, spec in figures.REGISTRY.items():
         made = spec.build(t, pd.Timestamp(story.meta.as_of), lang)
         if isinstance(made, str):
@@ -332,7 +334,7 @@ def test_showing_a_chart_leaves_plotlys_renderer_registry_unimported() -> None:
 
     code = (
         "import sys, pandas as pd\n"
-        "from parley import figures, nb\n"
+        "from parley.views import figures; from parley import nb\n"
         "t = nb.tables()\n"
         "made = figures.REGISTRY['timeline'].build(t, pd.Timestamp(nb.story().meta.as_of), 'ja')\n"
         "data, _ = nb._bundle(made)\n"
@@ -366,7 +368,7 @@ def test_lean_template_is_plotly_white_cut_to_what_the_charts_use() -> None:
 
 
 def test_figure_helpers_merge_as_plotly_updates() -> None:
-    from parley.charts import figure as f
+    from parley.charts import plot as f
 
     shared = {"layout": {"font": {"size": 10}}}
     fig = f.new([f.scatter(x=[1])])
@@ -392,7 +394,7 @@ def test_figure_json_is_what_plotlys_encoder_writes() -> None:
     import numpy as np
     from plotly.io.json import to_json_plotly
 
-    from parley.charts.figure import to_plain
+    from parley.charts.plot import to_plain
 
     value = {
         "ints": np.array([1, 2], dtype="int64"),

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from parley.load import load_story
-from parley.model import SIDES, Story
+from parley.story.fields import SIDES
+from parley.story.load import load_story
+from parley.story.model import Story
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 SEED_SOURCES = {
@@ -72,8 +73,14 @@ def test_offers_cover_the_seed(story: Story) -> None:
 
 def test_voices_labelled_and_linked(story: Story) -> None:
     kinds = Counter(v.kind for v in story.voices)
-    assert kinds["analysis"] >= 1 and kinds["public_reaction"] >= 1
-    assert all(v.responds_to for v in story.voices if v.kind == "public_reaction")
+    assert kinds["analysis"] >= 1 and kinds["official_statement"] >= 1
+    # The original article's printed comments are their own kind, tied to what they answer.
+    assert kinds["article_comment"] >= 1 and kinds["public_reaction"] == 0
+    assert all(v.responds_to for v in story.voices if v.kind == "article_comment")
+    # Every voice names who spoke; no comment is passed off as what people say online.
+    for v in story.voices:
+        if v.kind == "article_comment":
+            assert "元記事" in v.speaker.ja and "original article" in v.speaker.en
 
 
 def test_un_votes_each_resolution_separately(story: Story) -> None:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from parley import pairs
 from parley.cli import main
-from parley.load import load_story, read_story
+from parley.story import pairs
+from parley.story.load import load_story, read_story
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -265,7 +265,7 @@ def test_offer_points_and_supersedes_are_checked(mini: Path) -> None:
 
 
 def test_plan_versions_table_escapes_and_marks_unstated_issues(tables) -> None:
-    from parley.charts.tables import plan_versions
+    from parley.views.reference import plan_versions
 
     html = plan_versions(tables["offer_points"], tables["issues"], tables["sources"], "en")
     assert "&lt;script&gt;x&lt;/script&gt;" in html and "<script>" not in html

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from parley import frames
+from parley.tables import frames
 
 
 def test_events_frame(mini_story) -> None:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from parley import yamlsafe
-from parley.load import load_story, read_story
-from parley.problems import ContentError
+from parley.story import yamlsafe
+from parley.story.load import load_story, read_story
+from parley.story.problems import ContentError
 
 
 def _edit(folder: Path, name: str, old: str, new: str) -> None:

@@ -7,7 +7,7 @@ import threading
 
 from kernel_support import in_a_fresh_thread, in_a_kernel_cell
 
-from parley import loops
+from parley.base import loops
 
 
 def _where() -> tuple[str, bool]:
@@ -66,7 +66,7 @@ def test_widget_shown_then_fitted_and_warmed_when_idle(monkeypatch) -> None:
 
         def __init__(self) -> None:
             self.widget = object()
-            self.figure = Figure()
+            self.chart = Figure()
             self.warmed: list[str] = []
 
         def warm(self, lang: str) -> None:
@@ -82,5 +82,5 @@ def test_widget_shown_then_fitted_and_warmed_when_idle(monkeypatch) -> None:
 
     assert in_a_kernel_cell(cell) == ([], [])  # nothing of it inside the cell
     assert shown == [w.widget]
-    assert fitted == [w.figure]
+    assert fitted == [w.chart]
     assert w.warmed == [lang for lang in i18n.LANGS if lang != "ja"]

@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 from pydantic import ValidationError
 
-from parley.model import Actor, Counts, Event, Position, Source, Text
+from parley.story.fields import Text
+from parley.story.model import Actor, Counts, Event, Position, Source
 
 EVENT = {
     "id": "call",

@@ -12,11 +12,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from parley import schema
+from parley.story import schema
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 
 
 def _uv() -> str:

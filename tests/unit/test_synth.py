@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from parley import frames, synth, yamlsafe
+from parley.bench import synth
 from parley.charts import scale
-from parley.load import read_story
+from parley.story import yamlsafe
+from parley.story.load import read_story
+from parley.tables import frames
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from parley import frames
+from parley.base.palette import SIDE_COLOURS
 from parley.charts.timeline import timeline
-from parley.palette import SIDE_COLOURS
+from parley.tables import frames
 
 
 def _fig(story, lang="ja"):

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from parley import views
+from parley.views import blocks as views
 
 
 def test_hook_and_points_both_languages(mini_story) -> None:
@@ -46,7 +46,7 @@ def test_app_language_links_point_at_the_same_page() -> None:
 def test_takeaways_are_attributed_to_the_original_article() -> None:
     # story.yaml's takeaways are the seed article's own closing points (its opinions):
     # the heading must say whose they are, in both languages.
-    from parley.load import load_story
+    from parley.story.load import load_story
 
     story = load_story(Path(__file__).resolve().parents[2] / "data")
     assert story.meta.takeaways

@@ -11,8 +11,10 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
-from parley import figures, i18n
-from parley.explore import (
+from parley import i18n, settings
+from parley.story.fields import SIDES
+from parley.tables import frames
+from parley.tables.explore import (
     SEARCH_COLUMNS,
     BadCode,
     Filter,
@@ -22,8 +24,7 @@ from parley.explore import (
     search_haystack,
     search_mask,
 )
-from parley.model import SIDES
-from parley.settlement import (
+from parley.tables.settlement import (
     closest_scenario,
     crosses,
     distance_outside,
@@ -45,14 +46,14 @@ def _points(chart) -> int:
 
 def test_filter_changes_the_figure(mini_story, tables) -> None:
     ex = Explorer(mini_story, tables)
-    assert _points(ex.figure) == 3
+    assert _points(ex.chart) == 3
     ex.set_filters(kinds=["vote"])
-    assert _points(ex.figure) == 1
-    assert [c[0] for c in ex.figure.data[0]["customdata"]] == ["vote-day"]
+    assert _points(ex.chart) == 1
+    assert [c[0] for c in ex.chart.data[0]["customdata"]] == ["vote-day"]
     ex.set_filters(kinds=[], start=dt.date(2025, 3, 1))
-    assert [r for r in ex.results.options] and _points(ex.figure) == 1
+    assert [r for r in ex.results.options] and _points(ex.chart) == 1
     ex.set_filters(start=None, actors=["trump"])
-    assert _points(ex.figure) == 1
+    assert _points(ex.chart) == 1
 
 
 def test_control_change_filters(mini_story, tables) -> None:
@@ -109,9 +110,9 @@ def test_filter_dates_keep_overlapping_events(tables) -> None:
 def test_language_switch_relabels_in_place(mini_story, tables) -> None:
     ex = Explorer(mini_story, tables)
     sb = ScenarioBuilder(mini_story, tables)
-    assert ex.figure.layout["title"]["text"] == "交渉の歩み"
+    assert ex.chart.layout["title"]["text"] == "交渉の歩み"
     i18n.set_lang("en")
-    assert ex.figure.layout["title"]["text"] == "The negotiations, event by event"
+    assert ex.chart.layout["title"]["text"] == "The negotiations, event by event"
     assert ("Russia", "russia") in ex.sides.options
     assert sb.sliders["ceasefire"].description == "Ceasefire"
     assert "Side" in sb.verdict.value
@@ -152,7 +153,7 @@ def test_settlement_verdicts_change(mini_story, tables) -> None:
     assert not near_moscow["russia"].crossings and near_moscow["ukraine"].distance == {
         "ceasefire": 5.0
     }
-    marker = sb.figure.data[-1]
+    marker = sb.chart.data[-1]
     assert marker["x"] == [8.0]
     assert "Frozen conflict" in sb.verdict.value  # the closest scenario is named
 
@@ -188,7 +189,7 @@ def test_nested_figures_carry_their_first_draw(mini_story, tables) -> None:
     """A chart inside a box has its figure in its state when shown (Voilà draws from it)."""
     explorer = Explorer(mini_story, tables, lang="en")
     builder = ScenarioBuilder(mini_story, tables, lang="en")
-    for chart in (explorer.figure, builder.figure):
+    for chart in (explorer.chart, builder.chart):
         assert chart._widget_data == chart.data and len(chart.data) > 0
         assert chart._widget_layout == chart.layout and chart.layout.get("title")
 
@@ -197,14 +198,14 @@ def test_app_mode_reads_the_page_language(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("PARLEY_LANG", "ja")
     monkeypatch.setenv("QUERY_STRING", "lang=en")
     monkeypatch.delenv("VOILA_REQUEST_URL", raising=False)
-    assert i18n._initial() == "ja", "a query string outside app mode is not ours"
+    assert settings.language() == "ja", "a query string outside app mode is not ours"
     monkeypatch.setenv("VOILA_REQUEST_URL", "http://127.0.0.1:8866/voila/render/01.ipynb")
-    assert i18n.in_app() and i18n._initial() == "en"
+    assert i18n.in_app() and settings.language() == "en"
     monkeypatch.setenv("QUERY_STRING", "lang=xx")
-    assert i18n._initial() == "ja"
+    assert settings.language() == "ja"
     monkeypatch.setenv("QUERY_STRING", "")
     monkeypatch.setenv("PARLEY_LANG", "en")
-    assert i18n._initial() == "en"
+    assert settings.language() == "en"
 
 
 # --- the caches behind fast widget updates: same results as computing afresh -------------
@@ -241,9 +242,9 @@ def test_cached_haystack_finds_what_a_fresh_search_does(tables, query: str) -> N
 
 
 def test_cached_haystack_on_the_bundled_story() -> None:
-    from parley.load import load_story
+    from parley.story.load import load_story
 
-    ev = figures.build_tables(load_story(DATA))["events"]
+    ev = frames.build_tables(load_story(DATA))["events"]
     haystack = search_haystack(ev)
     assert haystack.tolist() == _reference_haystack(ev).tolist()
     for query in ("トランプ", "ﾄﾗﾝﾌﾟ", "ＮＡＴＯ", "nato", "ceasefire", "停戦 ウクライナ"):
@@ -255,7 +256,7 @@ def test_cached_haystack_on_the_bundled_story() -> None:
 
 def _figure_json(chart) -> dict:
     """The chart's figure as plotly reads it (its schema validates every property)."""
-    data = json.loads(pio.to_json(go.Figure(chart.figure)))
+    data = json.loads(pio.to_json(go.Figure(chart.plot)))
     for trace in data["data"]:
         trace.pop("uid", None)
     return data
@@ -279,7 +280,7 @@ def test_explorer_refills_match_a_fresh_explorer_across_language_switches(
             i18n.set_lang(lang)
             fresh = Explorer(mini_story, tables, lang=lang)
             fresh.set_filters(**ex.filter.__dict__)
-            assert _figure_json(ex.figure) == _figure_json(fresh.figure)
+            assert _figure_json(ex.chart) == _figure_json(fresh.chart)
             assert ex.results.options == fresh.results.options
             assert ex.count.value == fresh.count.value
 
@@ -292,14 +293,14 @@ def test_builder_chart_kept_per_language_shows_the_current_settlement(mini_story
     i18n.set_lang("ja")  # the Japanese chart was built at 2: the diamond must say 7
     fresh = ScenarioBuilder(mini_story, tables)
     fresh.set_settlement({"ceasefire": 7})
-    assert _figure_json(sb.figure) == _figure_json(fresh.figure)
+    assert _figure_json(sb.chart) == _figure_json(fresh.chart)
     assert sb.verdict.value == fresh.verdict.value
 
 
 def _reference_verdicts(positions, as_of, settlement) -> list:
     """verdicts() as it was before the limits were precomputed: row by row."""
-    from parley.charts.positions import latest_stated
-    from parley.settlement import Crossing, Verdict
+    from parley.tables.settlement import Crossing, Verdict
+    from parley.tables.stances import latest_stated
 
     ranges = latest_stated(positions, as_of, "acceptable_low")
     lines = latest_stated(positions, as_of, "red_line_at")
@@ -323,10 +324,10 @@ def _reference_verdicts(positions, as_of, settlement) -> list:
 
 
 def test_precomputed_limits_judge_as_the_row_by_row_verdicts() -> None:
-    from parley.load import load_story
+    from parley.story.load import load_story
 
     story = load_story(DATA)
-    t = figures.build_tables(story)
+    t = frames.build_tables(story)
     as_of = pd.Timestamp(story.meta.as_of)
     limits = stated_limits(t["positions"], as_of)
     issues = list(t["issues"]["id"])

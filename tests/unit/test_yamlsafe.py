@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from parley import yamlsafe
-from parley.yamlsafe import YamlProblem
+from parley.story import yamlsafe
+from parley.story.yamlsafe import YamlProblem
 
 
 def test_plain_data_and_lines() -> None:

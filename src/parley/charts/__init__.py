@@ -1,1 +1,1 @@
-"""Pure chart builders: DataFrames in, ``plotly.graph_objects.Figure`` out."""
+"""Pure chart builders: DataFrames and a language in, a :data:`~parley.charts.plot.Plot` out."""

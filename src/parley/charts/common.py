@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
 
-from ..palette import FONT_FAMILY, INK, PAPER, PLOT_BACKGROUND
-from .figure import Figure, update_layout, update_xaxes, update_yaxes
+from parley.base.markup import escape
+from parley.base.palette import FONT_FAMILY, INK, PAPER, PLOT_BACKGROUND
+from parley.charts.plot import Plot, update_layout, update_xaxes, update_yaxes
 
 
 def esc(text: object) -> str:
     """Escape data for plotly's HTML-like text (a `<script>` in a title shows as text)."""
-    return html.escape("" if text is None else str(text), quote=False)
+    return escape(text, quote=False)  # plotly shows &quot; literally, see parley.base.markup
 
 
 def wrap(text: str, width: int) -> str:
@@ -35,7 +35,7 @@ def source_labels(sources: pd.DataFrame) -> dict[str, str]:
     """Source id -> its escaped citation, 'Reuters (2025-02-12)'.
 
     Build it once per sources table and pass it to :func:`citations`: indexing the table
-    per cited id cost ~5 ms an event, most of a 10,000-event timeline's build.
+    per cited id would cost time per event, most of a large timeline's build.
     """
     by_id = sources.set_index("id") if "id" in sources.columns else sources
     return {
@@ -58,8 +58,8 @@ def citations(ids: Iterable[str], labels: Mapping[str, str]) -> str:
 # What parley's charts use of plotly_white: cartesian axes, scatter and bar (the charts'
 # trace types are checked by the unit tests, and a test checks this still equals
 # plotly_white cut to these keys). The whole template also styles maps, 3-D, polar and
-# colour scales; copying it into every figure cost ~12 ms and ~4 kB of JSON each. Kept as
-# a literal: reading plotly's template registry cost a kernel ~0.1 s.
+# colour scales, none of which we draw, and copying it would add its JSON to every plot.
+# Kept as a literal: reading plotly's template registry is a slow import for a kernel.
 TEMPLATE_LAYOUT = (
     "autotypenumbers",
     "colorway",
@@ -125,7 +125,7 @@ TEMPLATE: dict[str, Any] = {
 }
 
 
-def base_layout(fig: Figure, title: str, height: int = 520) -> Figure:
+def base_layout(fig: Plot, title: str, height: int = 520) -> Plot:
     update_layout(
         fig,
         title={"text": esc(title), "x": 0.01, "xanchor": "left"},

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..i18n import label, resolve
-from ..palette import SIDE_COLOURS
-from .common import base_layout, citations, date_ticks, esc, source_labels, wrap
-from .figure import Figure, add_trace, new, scatter, update_xaxes, update_yaxes
+from parley.base.palette import SIDE_COLOURS
+from parley.charts.common import base_layout, citations, date_ticks, esc, source_labels, wrap
+from parley.charts.plot import Plot, add_trace, new, scatter, update_xaxes, update_yaxes
+from parley.i18n import check_lang, label
 
 STATUS_SYMBOLS = {
     "floated": "circle-open",
@@ -19,11 +19,9 @@ STATUS_SYMBOLS = {
 }
 
 
-def economy(
-    offers: pd.DataFrame, actors: pd.DataFrame, sources: pd.DataFrame, lang: str | None = None
-) -> Figure:
+def economy(offers: pd.DataFrame, actors: pd.DataFrame, sources: pd.DataFrame, lang: str) -> Plot:
     """One line per offer from its first to its latest status; markers show each status."""
-    lang = resolve(lang)
+    lang = check_lang(lang)
     labels = source_labels(sources)
     groups = dict(zip(actors["id"], actors["group"], strict=True))
     names = dict(zip(actors["id"], actors[f"name_{lang}"], strict=True))

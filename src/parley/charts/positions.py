@@ -3,8 +3,8 @@
 - :func:`position_map`: issues × stance, one marker per side, with a time slider built from
   plotly animation frames (works without a kernel, in slides and static pages too).
 - :func:`trajectories`: each side's stance over time, one issue at a time via a dropdown.
-- :func:`zone_of_agreement`: each side's acceptable range and red line per issue, with the
-  overlap (or the gap) between all sides that stated a range.
+
+The zone of agreement is :mod:`parley.charts.zone`.
 """
 
 from __future__ import annotations
@@ -14,49 +14,32 @@ from typing import Any
 
 import pandas as pd
 
-from ..i18n import label, resolve
-from ..model import SIDES
-from ..palette import SIDE_COLOURS
-from .common import axis_title, base_layout, citations, date_ticks, esc, source_labels, wrap
-from .figure import (
-    Figure,
+from parley.base.palette import SIDE_COLOURS
+from parley.charts.common import (
+    axis_title,
+    base_layout,
+    citations,
+    date_ticks,
+    esc,
+    source_labels,
+    wrap,
+)
+from parley.charts.plot import (
+    Plot,
     Trace,
     add_trace,
-    bar,
     new,
     scatter,
     update_layout,
     update_xaxes,
     update_yaxes,
 )
+from parley.i18n import check_lang, label
+from parley.story.fields import SIDES
+from parley.tables.stances import frame_dates, snapshots
 
 
-def latest_by_side(positions: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
-    """Each side's most recent position per issue stated on or before ``day``."""
-    known = positions[(positions["as_of"] <= day) & positions["side"].isin(SIDES)]
-    if known.empty:
-        return known
-    known = known.sort_values(["as_of", "id"], kind="stable")
-    return known.groupby(["issue", "side"], as_index=False, sort=False).tail(1)
-
-
-def frame_dates(
-    positions: pd.DataFrame, as_of: pd.Timestamp, start: pd.Timestamp | None = None
-) -> list[pd.Timestamp]:
-    """Month ends from ``start`` (default: the first statement) to as_of, plus as_of itself.
-
-    Statements made before ``start`` still count: each frame shows the latest stance so far.
-    """
-    if positions.empty:
-        return [as_of]
-    start = start if start is not None else positions["as_of"].min()
-    ends = list(pd.date_range(start, as_of, freq="ME"))
-    if not ends or ends[-1] != as_of:
-        ends.append(as_of)
-    return ends
-
-
-def _issue_labels(issues: pd.DataFrame, lang: str) -> dict[str, str]:
+def issue_labels(issues: pd.DataFrame, lang: str) -> dict[str, str]:
     return dict(zip(issues["id"], issues[f"title_{lang}"].map(esc), strict=True))
 
 
@@ -101,25 +84,6 @@ def position_hovers(
 SIDE_OFFSET = {side: (k - (len(SIDES) - 1) / 2) * 0.14 for k, side in enumerate(SIDES)}
 
 
-def snapshots(positions: pd.DataFrame, dates: list[pd.Timestamp]) -> list[list[object]]:
-    """For each of ``dates`` (ascending), the index labels :func:`latest_by_side` would
-    return on that day, in its order: one pass over the statements in date order, instead
-    of a filter, sort and group per monthly frame (most of the position map's build)."""
-    known = positions[positions["side"].isin(SIDES)].sort_values(["as_of", "id"], kind="stable")
-    keys = list(zip(known["issue"], known["side"], strict=True))
-    when = known["as_of"].to_numpy()
-    labels = known.index.to_numpy(dtype=object)
-    latest: dict[tuple[str, str], int] = {}  # (issue, side) -> its latest row, in date order
-    out = []
-    row = 0
-    for day in dates:
-        while row < len(keys) and when[row] <= day.to_datetime64():
-            latest[keys[row]] = row
-            row += 1
-        out.append([labels[r] for r in sorted(latest.values())])
-    return out
-
-
 def _side_traces(
     shown: list[object], columns: dict[str, dict[object, Any]], rows: dict[str, int], lang: str
 ) -> list[Trace]:
@@ -152,12 +116,12 @@ def position_map(
     actors: pd.DataFrame,
     sources: pd.DataFrame,
     as_of: pd.Timestamp,
-    lang: str | None = None,
+    lang: str,
     start: pd.Timestamp | None = None,
-) -> Figure:
+) -> Plot:
     """Issues down the side, stance across; a slider steps through month-end snapshots."""
-    lang = resolve(lang)
-    names = _issue_labels(issues, lang)
+    lang = check_lang(lang)
+    names = issue_labels(issues, lang)
     actor_names = dict(zip(actors["id"], actors[f"name_{lang}"], strict=True))
     dates = frame_dates(positions, as_of, start)
     rows = {issue: k for k, issue in enumerate(names)}  # first issue on top (y reversed)
@@ -244,10 +208,10 @@ def trajectories(
     actors: pd.DataFrame,
     sources: pd.DataFrame,
     as_of: pd.Timestamp,
-    lang: str | None = None,
-) -> Figure:
+    lang: str,
+) -> Plot:
     """Step lines of each side's stance over time; a dropdown picks the issue."""
-    lang = resolve(lang)
+    lang = check_lang(lang)
     actor_names = dict(zip(actors["id"], actors[f"name_{lang}"], strict=True))
     hovers = position_hovers(positions, actor_names, sources, lang)
     fig = new()
@@ -345,151 +309,3 @@ def _scale_ends(row: pd.Series, lang: str) -> str:
     """What 0 and 10 mean on the issue's scale (the labels carry their "0 =" themselves)."""
     width = SCALE_LINE.get(lang, 140)
     return "<br>".join(wrap(esc(row[f"{end}_label_{lang}"]), width) for end in ("min", "max"))
-
-
-def latest_stated(positions: pd.DataFrame, day: pd.Timestamp, column: str) -> pd.DataFrame:
-    """Per side and issue, the latest position up to ``day`` that states ``column``.
-
-    A later statement without a range does not erase a range stated earlier.
-    """
-    stated = positions[positions[column].notna()]
-    return latest_by_side(stated, day)
-
-
-def zone_table(ranges: pd.DataFrame, issue_ids: list[str]) -> dict[str, dict[str, float]]:
-    """Per issue: how many sides stated a range, and the intersection of those ranges.
-
-    ``overlap`` is 1 only when at least two sides stated ranges and they intersect.
-    """
-    out: dict[str, dict[str, float]] = {}
-    for issue in issue_ids:
-        rows = ranges[ranges["issue"] == issue]
-        sides = int(rows["side"].nunique())
-        low = float(rows["acceptable_low"].max()) if sides else 0.0
-        high = float(rows["acceptable_high"].min()) if sides else 0.0
-        out[issue] = {
-            "overlap": int(sides >= 2 and low <= high),
-            "low": low,
-            "high": high,
-            "sides": sides,
-        }
-    return out
-
-
-def zone_of_agreement(
-    positions: pd.DataFrame,
-    issues: pd.DataFrame,
-    as_of: pd.Timestamp,
-    lang: str | None = None,
-    settlement: dict[str, float] | None = None,
-) -> Figure:
-    """Acceptable ranges as bars, red lines as crosses, the shared overlap shaded per issue.
-
-    ``settlement`` (issue id → stance), when given, is drawn as a black diamond per issue:
-    the scenario builder passes the reader's hypothetical deal here.
-    """
-    lang = resolve(lang)
-    ids = list(issues["id"])
-    names = _issue_labels(issues, lang)
-    rows = {issue: k for k, issue in enumerate(ids)}
-    ranges = latest_stated(positions, as_of, "acceptable_low")
-    red_lines = latest_stated(positions, as_of, "red_line_at")
-    zone = zone_table(ranges, ids)
-    fig = new()
-    shared = [i for i in ids if zone[i]["overlap"]]
-    add_trace(
-        fig,
-        bar(
-            y=[rows[i] for i in shared],
-            x=[zone[i]["high"] - zone[i]["low"] for i in shared],
-            base=[zone[i]["low"] for i in shared],
-            orientation="h",
-            name=label("overlap", lang),
-            marker={"color": "rgba(127,127,127,0.35)"},
-            width=0.8,
-            customdata=[zone[i]["high"] for i in shared],
-            hovertemplate=f"{esc(label('overlap', lang))}: %{{base:g}}–%{{customdata:g}}"
-            "<extra></extra>",
-        ),
-    )
-    for side in SIDES:
-        part = ranges[ranges["side"] == side]
-        add_trace(
-            fig,
-            bar(
-                y=[rows[i] - SIDE_OFFSET[side] for i in part["issue"]],
-                x=(part["acceptable_high"] - part["acceptable_low"]).clip(lower=0.08).tolist(),
-                base=part["acceptable_low"].tolist(),
-                orientation="h",
-                name=label(f"side_{side}", lang),
-                legendgroup=side,
-                marker={"color": SIDE_COLOURS[side]},
-                width=0.12,
-                customdata=part["acceptable_high"].tolist(),
-                hovertemplate=f"{esc(label(f'side_{side}', lang))} — "
-                f"{esc(label('acceptable', lang))}: %{{base:g}}–%{{customdata:g}}<extra></extra>",
-            ),
-        )
-        lines = red_lines[red_lines["side"] == side]
-        add_trace(
-            fig,
-            scatter(
-                y=[rows[i] - SIDE_OFFSET[side] for i in lines["issue"]],
-                x=lines["red_line_at"].tolist(),
-                mode="markers",
-                name=f"{label(f'side_{side}', lang)} — {label('red_line', lang)}",
-                legendgroup=side,
-                showlegend=False,
-                marker={
-                    "symbol": "x-thin-open",
-                    "size": 14,
-                    "color": SIDE_COLOURS[side],
-                    "line": {"width": 3, "color": SIDE_COLOURS[side]},
-                },
-                hovertext=[
-                    f"{esc(label(f'side_{side}', lang))} — {label('red_line', lang)} "
-                    f"({r['red_line_at']:g}): {wrap(esc(r[f'red_line_{lang}']), 40)}"
-                    for _, r in lines.iterrows()
-                ],
-                hovertemplate="%{hovertext}<extra></extra>",
-            ),
-        )
-    if settlement:
-        chosen = [i for i in ids if i in settlement]
-        add_trace(
-            fig,
-            scatter(
-                y=[rows[i] for i in chosen],
-                x=[settlement[i] for i in chosen],
-                mode="markers",
-                name=label("settlement", lang),
-                marker={
-                    "symbol": "diamond",
-                    "size": 15,
-                    "color": "#222",
-                    "line": {"width": 2, "color": "white"},
-                },
-                hovertemplate=f"{esc(label('settlement', lang))}: %{{x:g}}<extra></extra>",
-            ),
-        )
-    base_layout(fig, label("zone_title", lang), height=520)
-    update_layout(fig, barmode="overlay")
-    update_xaxes(
-        fig, range=[-0.3, 10.3], title=axis_title(label("stance_axis", lang)), tickvals=[0, 5, 10]
-    )
-    update_yaxes(
-        fig,
-        tickvals=list(rows.values()),
-        ticktext=[f"{names[i]}<br><sup>{_zone_status(zone[i], lang)}</sup>" for i in ids],
-        autorange="reversed",
-        zeroline=False,
-    )
-    return fig
-
-
-def _zone_status(z: dict[str, float], lang: str) -> str:
-    if z["sides"] < 2:
-        return label("ranges_stated", lang).format(n=int(z["sides"]))
-    if z["overlap"]:
-        return f"{label('overlap_short', lang)} {z['low']:g}–{z['high']:g}"
-    return label("no_overlap", lang)

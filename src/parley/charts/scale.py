@@ -21,9 +21,9 @@ import numpy as np
 import pandas as pd
 
 MAX_MARKERS = 100  # per trace (one side): past this many events it is aggregated
-# Markers an aggregated trace aims at: zooming costs about 0.3 ms per SVG point in headless
-# Chromium, so five sides of ~30 markers keep a 10,000-event timeline within about twice
-# the bundled story's zoom time (which shows every one of its 57 events).
+# Markers an aggregated trace aims at: zooming costs time per SVG point (no GPU), so a
+# few dozen markers per side keep a 10,000-event timeline's zoom near the bundled story's
+# (which shows every event); the bench's scale figures check it.
 BIN_TARGET = 30
 TOP_TITLES = 5  # titles listed in an aggregated marker's hover
 AGGREGATE_SYMBOL = "square"  # a group of events, distinct from the verification symbols
@@ -62,7 +62,7 @@ def thin(
     :func:`~parley.charts.timeline.trace_data` reads. Pure; the input is not modified.
 
     Numpy and plain Python rather than a pandas group-by: this runs for every trace on every
-    explorer update, and a group-by costs ~30 ms whatever the size.
+    explorer update, and a group-by has a fixed cost that dwarfs small traces.
     """
     if len(prepared) <= max_markers:
         return prepared

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..i18n import label, resolve
-from ..model import SIDES
-from ..palette import SIDE_COLOURS
-from .common import axis_title, base_layout, esc
-from .figure import Figure, add_trace, new, scatter, update_layout, update_xaxes, update_yaxes
-from .positions import latest_by_side
+from parley.base.palette import SIDE_COLOURS
+from parley.charts.common import axis_title, base_layout, esc
+from parley.charts.plot import (
+    Plot,
+    add_trace,
+    new,
+    scatter,
+    update_layout,
+    update_xaxes,
+    update_yaxes,
+)
+from parley.i18n import check_lang, label
+from parley.story.fields import SIDES
+from parley.tables.stances import latest_by_side
 
 SCENARIO_SYMBOLS = ("diamond", "square", "triangle-up", "star", "hexagon", "cross")
 
@@ -19,9 +27,9 @@ def scenarios(
     positions: pd.DataFrame,
     issues: pd.DataFrame,
     as_of: pd.Timestamp,
-    lang: str | None = None,
-) -> Figure:
-    lang = resolve(lang)
+    lang: str,
+) -> Plot:
+    lang = check_lang(lang)
     names = dict(zip(issues["id"], issues[f"title_{lang}"].map(esc), strict=True))
     snapshot = latest_by_side(positions, as_of)
     fig = new()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..i18n import label, resolve
-from .common import base_layout, citations, date_ticks, esc, source_labels, wrap
-from .figure import Figure, add_trace, new, scatter, update_xaxes, update_yaxes
+from parley.charts.common import base_layout, citations, date_ticks, esc, source_labels, wrap
+from parley.charts.plot import Plot, add_trace, new, scatter, update_xaxes, update_yaxes
+from parley.i18n import check_lang, label
 
 KIND_COLOURS = {
     "analysis": "#0072B2",
@@ -49,10 +49,8 @@ def _voice_hover(
     return "<br>".join(lines)
 
 
-def voices(
-    voices: pd.DataFrame, events: pd.DataFrame, sources: pd.DataFrame, lang: str | None = None
-) -> Figure:
-    lang = resolve(lang)
+def voices(voices: pd.DataFrame, events: pd.DataFrame, sources: pd.DataFrame, lang: str) -> Plot:
+    lang = check_lang(lang)
     labels = source_labels(sources)
     df = voices.assign(when=voice_dates(voices, events)).dropna(subset=["when"])
     titles = dict(zip(events["id"], events[f"title_{lang}"], strict=True))

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..i18n import label, resolve
-from .common import axis_title, base_layout, citations, esc, source_labels, wrap
-from .figure import (
-    Figure,
+from parley.charts.common import axis_title, base_layout, citations, esc, source_labels, wrap
+from parley.charts.plot import (
+    Plot,
     add_annotation,
     add_trace,
     bar,
@@ -16,6 +15,7 @@ from .figure import (
     update_xaxes,
     update_yaxes,
 )
+from parley.i18n import check_lang, label
 
 # Neutral, colour-blind-safe shades: vote choices are not sides, so no side colours here.
 CHOICE_COLOURS = {"yes": "#56B4E9", "no": "#CC79A7", "abstain": "#BBBBBB", "absent": "#EEEEEE"}
@@ -28,8 +28,8 @@ def resolution_label(row: pd.Series, lang: str) -> str:
     return f"{esc(row['resolution'])}<br><sup>{body} · {row['date']:%Y-%m-%d}</sup>"
 
 
-def un_votes(votes: pd.DataFrame, sources: pd.DataFrame, lang: str | None = None) -> Figure:
-    lang = resolve(lang)
+def un_votes(votes: pd.DataFrame, sources: pd.DataFrame, lang: str) -> Plot:
+    lang = check_lang(lang)
     df = votes.sort_values(["date", "body", "resolution"], kind="stable")
     labels = source_labels(sources)
     ys = [resolution_label(r, lang) for _, r in df.iterrows()]

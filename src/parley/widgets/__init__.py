@@ -1,6 +1,6 @@
 """Kernel-backed widgets (JupyterLab, Binder, Voilà). Exports show their static charts."""
 
-from .builder import ScenarioBuilder
-from .explorer import Explorer
+from parley.widgets.builder import ScenarioBuilder
+from parley.widgets.explorer import Explorer
 
 __all__ = ["Explorer", "ScenarioBuilder"]

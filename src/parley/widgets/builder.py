@@ -1,6 +1,6 @@
 """The scenario builder: set a hypothetical settlement per issue, see each side's verdict.
 
-Logic is :mod:`parley.settlement`; this module wires a slider per issue to it and keeps the
+Logic is :mod:`parley.tables.settlement`; this module wires a slider per issue to it and keeps the
 zone-of-agreement chart's settlement markers in step.
 """
 
@@ -11,15 +11,22 @@ from typing import Any
 import ipywidgets as w
 import pandas as pd
 
-from .. import i18n
-from ..charts.figure import Figure
-from ..charts.positions import zone_of_agreement
-from ..figures import Tables
-from ..model import SIDES, Story
-from ..palette import SIDE_COLOURS
-from ..settlement import Verdict, closest_scenario, judge, scenario_outcomes, stated_limits
-from ..views import e
-from .chart import Chart
+from parley import i18n
+from parley.base.palette import SIDE_COLOURS
+from parley.charts.plot import Plot
+from parley.charts.zone import zone_of_agreement
+from parley.story.fields import SIDES
+from parley.story.model import Story
+from parley.tables.frames import Tables
+from parley.tables.settlement import (
+    Verdict,
+    closest_scenario,
+    judge,
+    scenario_outcomes,
+    stated_limits,
+)
+from parley.views.blocks import e
+from parley.widgets.chart import Chart
 
 CUSTOM = ""
 
@@ -33,7 +40,7 @@ class ScenarioBuilder:
         self._hold = False
         # Ranges and red lines depend on the positions and as_of only: once, not per move.
         self._limits = stated_limits(tables["positions"], self.as_of)
-        self._charts: dict[str, Figure] = {}  # per language, see _draw_chart
+        self._charts: dict[str, Plot] = {}  # per language, see _draw_chart
         self.sliders = {
             issue.id: w.FloatSlider(
                 min=issue.scale.min,
@@ -51,14 +58,12 @@ class ScenarioBuilder:
         }
         self.preset = w.Dropdown(layout=w.Layout(width="30em"))
         self.verdict = w.HTML()
-        self.figure = Chart(self._chart(self.lang))  # its first figure in its own state
+        self.chart = Chart(self._chart(self.lang))  # its first figure in its own state
         for slider in self.sliders.values():
             slider.observe(self._on_slider, names="value")
         self.preset.observe(self._on_preset, names="value")
         self._relabel(self.lang)
-        self.widget = w.VBox(
-            [self.preset, *self.sliders.values(), self.verdict, self.figure.sync()]
-        )
+        self.widget = w.VBox([self.preset, *self.sliders.values(), self.verdict, self.chart.sync()])
         i18n.on_change(self.relabel)
 
     @property
@@ -139,9 +144,9 @@ class ScenarioBuilder:
         Only its settlement diamonds depend on the sliders, and :meth:`update` (always run
         after this) moves them to the current settlement, so a kept figure draws the same.
         """
-        self.figure.show(self._chart(self.lang))
+        self.chart.show(self._chart(self.lang))
 
-    def _chart(self, lang: str) -> Figure:
+    def _chart(self, lang: str) -> Plot:
         if lang not in self._charts:
             self._charts[lang] = zone_of_agreement(
                 self.tables["positions"],
@@ -157,8 +162,8 @@ class ScenarioBuilder:
         result = judge(self._limits, settlement)
         self.verdict.value = self._verdict_html(result, settlement)
         rows = {issue: k for k, issue in enumerate(self.tables["issues"]["id"])}
-        if self.figure.data:  # move the settlement diamonds (the last trace) only: cheap
-            self.figure.restyle(
+        if self.chart.data:  # move the settlement diamonds (the last trace) only: cheap
+            self.chart.restyle(
                 -1,
                 {
                     "x": [settlement[i] for i in rows if i in settlement],

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import i18n
-from ..figures import Tables
-from ..model import Story
-from ..views import e, source_item
+from parley import i18n
+from parley.story.model import Story
+from parley.tables.frames import Tables
+from parley.views.blocks import e, source_item
 
 RELATED_DAYS = 21  # positions stated within three weeks of an event count as related
 

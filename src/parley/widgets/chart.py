@@ -1,12 +1,13 @@
 """A plotly.js chart for ipywidgets boxes, fed the plotly figure JSON our chart builders make.
 
-plotly's ``FigureWidget`` would draw the same, but a kernel pays ~0.3 s to import it (it pulls
-plotly's renderer registry — nbformat, jsonschema — and its property validators — narwhals)
-and ~0.1 s more per figure to validate every property it is given: a third of a widget
-notebook's time. Our figures are already plotly's JSON, validated against plotly's schema in
-the tests, so :class:`Chart` skips that layer and speaks FigureWidget's own front-end protocol
-to plotly's own front end (``plotly/package_data/widgetbundle.js``, the file FigureWidget
-loads): the same drawing, hover, zoom, legend and click events in JupyterLab and Voilà.
+plotly's ``FigureWidget`` would draw the same, but a kernel pays to import it (it pulls
+plotly's renderer registry — nbformat, jsonschema — and its property validators — narwhals) and
+again per figure to validate every property it is given: a large share of a widget notebook's
+time (see the bench's notebook figures). Our figures are already plotly's JSON, validated
+against plotly's schema in the tests, so :class:`Chart` skips that layer and speaks
+FigureWidget's own front-end protocol to plotly's own front end
+(``plotly/package_data/widgetbundle.js``, the file FigureWidget loads): the same drawing,
+hover, zoom, legend and click events in JupyterLab and Voilà.
 
 The protocol, as plotly.py's ``js/src/widget.ts`` defines it: a new view draws
 ``_widget_data`` and ``_widget_layout``; later changes travel as one-shot ``_py2js_*``
@@ -29,7 +30,7 @@ import anywidget
 import plotly
 from traitlets import Dict, Integer, List
 
-from ..charts.figure import Figure, to_plain
+from parley.charts.plot import Plot, to_plain
 
 #: plotly's front end for FigureWidget, shipped inside the plotly package we depend on (its
 #: version always matches the protocol below: plotly.py's FigureWidget speaks it too).
@@ -95,8 +96,8 @@ class Chart(anywidget.AnyWidget):
     _last_layout_edit_id = Integer(0).tag(sync=True)
     _last_trace_edit_id = Integer(0).tag(sync=True)
 
-    def __init__(self, figure: Figure | None = None, config: Mapping[str, Any] = ()) -> None:
-        plain = to_plain(figure) if figure is not None else {"data": [], "layout": {}}
+    def __init__(self, plot: Plot | None = None, config: Mapping[str, Any] = ()) -> None:
+        plain = to_plain(plot) if plot is not None else {"data": [], "layout": {}}
         self._data: list[dict[str, Any]] = list(plain["data"])
         self._layout: dict[str, Any] = dict(plain.get("layout", {}))
         self._clicks: list[ClickHandler] = []
@@ -121,15 +122,15 @@ class Chart(anywidget.AnyWidget):
         return self._layout
 
     @property
-    def figure(self) -> Figure:
-        """The figure as the front end now draws it (plotly JSON)."""
+    def plot(self) -> Plot:
+        """The plot as the front end now draws it (plotly JSON)."""
         return {"data": self._data, "layout": self._layout}
 
     # --- changes ----------------------------------------------------------------------------
 
-    def show(self, figure: Figure) -> None:
-        """Replace the traces and the layout with ``figure``'s."""
-        plain = to_plain(figure)
+    def show(self, plot: Plot) -> None:
+        """Replace the traces and the layout with ``plot``'s."""
+        plain = to_plain(plot)
         data, layout = list(plain["data"]), dict(plain.get("layout", {}))
         if data == self._data and layout == self._layout:
             return  # already shown (a chart made with its first figure): nothing to send

@@ -1,7 +1,7 @@
 """The explorer: filters and a bilingual search linked to the timeline, with a details card.
 
-All filtering is :func:`parley.explore.filter_mask`; this module only wires controls to
-it, so tests drive :meth:`Explorer.set_filters` and read :attr:`Explorer.figure`.
+All filtering is :func:`parley.tables.explore.filter_mask`; this module only wires controls to
+it, so tests drive :meth:`Explorer.set_filters` and read :attr:`Explorer.chart`.
 """
 
 from __future__ import annotations
@@ -15,16 +15,17 @@ import numpy as np
 import pandas as pd
 from ipywidgets.widgets.widget_description import DescriptionWidget
 
-from .. import i18n
-from ..charts.common import source_labels
-from ..charts.figure import Figure
-from ..charts.timeline import prepare, timeline, trace_data
-from ..explore import BadCode, Filter, filter_mask, search_haystack
-from ..figures import Tables
-from ..model import SIDES, Story
-from ..palette import SIDE_ORDER
-from .cards import event_card
-from .chart import Chart
+from parley import i18n
+from parley.base.palette import SIDE_ORDER
+from parley.charts.common import source_labels
+from parley.charts.plot import Plot
+from parley.charts.timeline import prepare, timeline, trace_data
+from parley.story.fields import SIDES
+from parley.story.model import Story
+from parley.tables.explore import BadCode, Filter, filter_mask, search_haystack
+from parley.tables.frames import Tables
+from parley.widgets.cards import event_card
+from parley.widgets.chart import Chart
 
 SIDES_IN_FIGURE = SIDE_ORDER
 KINDS = (
@@ -54,14 +55,14 @@ class _View:
     """One language's precomputed rows: what a filter change slices instead of rebuilding."""
 
     prepared: pd.DataFrame  # prepare()'s rows plus each event's result-list label
-    figure: Figure  # the unfiltered timeline in this language
+    plot: Plot  # the unfiltered timeline in this language
     # side -> (positions of its rows in ``prepared``, those rows): sliced per filter
     sides: dict[str, tuple[np.ndarray, pd.DataFrame]]
     ids: np.ndarray
     result_labels: np.ndarray
 
     @classmethod
-    def build(cls, prepared: pd.DataFrame, figure: Figure) -> _View:
+    def build(cls, prepared: pd.DataFrame, figure: Plot) -> _View:
         side = prepared["side"].to_numpy()
         sides = {}
         for s in SIDES_IN_FIGURE:
@@ -69,7 +70,7 @@ class _View:
             sides[s] = (positions, prepared.iloc[positions])
         return cls(
             prepared=prepared,
-            figure=figure,
+            plot=figure,
             sides=sides,
             ids=prepared["id"].to_numpy(dtype=object),
             result_labels=prepared["result_label"].to_numpy(dtype=object),
@@ -115,8 +116,8 @@ class Explorer:
         self.message = w.HTML()
         # Made with its first figure, which travels in the widget's own state (drawing it
         # again in _relabel below then sends nothing).
-        self.figure = Chart(self._view(self.lang).figure)
-        self.figure.on_click(self._on_click)
+        self.chart = Chart(self._view(self.lang).plot)
+        self.chart.on_click(self._on_click)
         for control in (self.sides, self.kinds, self.actor, self.issue, self.dates, self.query):
             control.observe(self._on_control, names="value")
         self.results.observe(self._on_select, names="value")
@@ -167,7 +168,7 @@ class Explorer:
                 w.Box([self.card], layout=w.Layout(width="60%")),
             ]
         )
-        return w.VBox([filters, self.figure.sync(), lower, share])
+        return w.VBox([filters, self.chart.sync(), lower, share])
 
     def _named(self) -> dict[str, DescriptionWidget]:
         """Each labelled control by its heading's key."""
@@ -199,8 +200,8 @@ class Explorer:
     def warm(self, lang: str) -> None:
         """Prepare ``lang``'s rows and figure now, so a later switch to it only swaps them.
 
-        A first switch otherwise pays for every hover text and the figure's build
-        (~0.1 s on the bundled story, ~1 s at 10,000 events); nothing is shown.
+        A first switch otherwise pays for every hover text and the figure's build, which
+        grow with the story; nothing is shown.
         """
         self._view(i18n.resolve(lang))
 
@@ -329,7 +330,7 @@ class Explorer:
         """Show the figure for the current language: every side's trace, all events."""
         view = self._view(self.lang)
         self._prepared = view.prepared
-        self.figure.show(view.figure)
+        self.chart.show(view.plot)
         # The new traces show every event of their side (timeline() fills them as a refill
         # of an empty filter would), so the next refill skips the sides a filter keeps whole.
         self._shown = {side: np.ones(len(pos), dtype=bool) for side, (pos, _) in view.sides.items()}
@@ -348,7 +349,7 @@ class Explorer:
                 continue
             changes[index] = trace_data(part[kept])
             self._shown[side] = kept
-        self.figure.restyle_traces(changes)
+        self.chart.restyle_traces(changes)
         self._hold = True
         try:
             ids = view.ids[keep].tolist()
@@ -366,4 +367,4 @@ class Explorer:
         return self.events[mask]
 
     def _on_click(self, trace: int, point: int) -> None:
-        self.select(str(self.figure.data[trace]["customdata"][point][0]))
+        self.select(str(self.chart.data[trace]["customdata"][point][0]))

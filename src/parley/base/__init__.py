@@ -1,0 +1,1 @@
+"""Small pieces every layer may use: the one HTML escaper, the palette, asyncio helpers."""

@@ -1,0 +1,1 @@
+"""What leaves the package: static pages, slide decks, PDF handouts, data tables, and how."""

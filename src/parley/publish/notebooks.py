@@ -1,0 +1,75 @@
+"""Executed notebooks made ready for nbconvert: titles, lean charts, no widget views."""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from nbformat import NotebookNode
+
+from parley.publish import render
+
+WIDGET_MIMETYPE = "application/vnd.jupyter.widget-view+json"
+
+
+def notebook_title(nb: NotebookNode, lang: str, fallback: str) -> str:
+    """The heading of the notebook's bilingual title cell in ``lang`` (ja: the line with
+    Japanese script, en: the line without), else its first heading."""
+    cjk = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        headings = [
+            line.lstrip("#").strip() for line in cell.source.splitlines() if line.startswith("#")
+        ]
+        if headings:
+            wanted = [h for h in headings if bool(cjk.search(h)) == (lang == "ja")]
+            return (wanted or headings)[0]
+    return fallback
+
+
+@dataclass(frozen=True)
+class Prepared:
+    nb: NotebookNode
+    figures: list[Mapping[str, Any]]
+    warnings: list[str]
+
+
+def _export_outputs(cell: NotebookNode, ci: int, into: Prepared) -> list[NotebookNode]:
+    """A code cell's outputs for export: plotly JSON → lean chart HTML (the figure noted in
+    ``into``), no widget views (they need a kernel), stderr noted as a warning, not shown."""
+    outputs = []
+    for oi, out in enumerate(cell.outputs):
+        if out.output_type == "stream" and out.name == "stderr":
+            into.warnings.append(f"cell {ci}: {out.text.strip()[:300]}")
+            continue
+        data = out.get("data", {})
+        if WIDGET_MIMETYPE in data:
+            continue
+        if render.PLOTLY_MIMETYPE in data:
+            figure = data[render.PLOTLY_MIMETYPE]
+            into.figures.append(figure)
+            out.data = {"text/html": render.chart_html(figure, f"chart-{ci}-{oi}")}
+            out.metadata = {}
+        outputs.append(out)
+    return outputs
+
+
+def prepare(nb: NotebookNode, *, for_deck: bool) -> Prepared:
+    """A copy of an executed notebook ready for nbconvert; pages also drop speaker-notes
+    cells. Nothing else changes, so a deck keeps the notebook's slide structure."""
+    prepared = Prepared(copy.deepcopy(nb), [], [])
+    prepared.nb.metadata.pop("widgets", None)
+    cells = []
+    for ci, cell in enumerate(prepared.nb.cells):
+        slide_type = cell.metadata.get("slideshow", {}).get("slide_type", "-")
+        if not for_deck and slide_type == "notes":
+            continue
+        if cell.cell_type == "code":
+            cell.outputs = _export_outputs(cell, ci, prepared)
+        cells.append(cell)
+    prepared.nb.cells = cells
+    return prepared

@@ -1,0 +1,94 @@
+"""How a figure reaches the page: plotly's JSON mimetype in notebooks, a lean chart in exports.
+
+Committed notebooks carry ``application/vnd.plotly.v1+json`` only (small, deterministic,
+rendered by JupyterLab). nbconvert drops that mimetype, so :mod:`parley.publish.export` turns each
+such output into :func:`chart_html`: a placeholder div plus the figure as inert JSON, drawn by
+the one plotly.js the export inlines per page. That keeps plotly.js out of every output (no
+4.8 MB copy in the first figure's cell, no per-figure MathJax CDN tag) and lets a deck draw a
+slide's charts only when the slide is shown.
+
+In the kernels ``parley export`` starts (``PARLEY_EXPORT=1``), :func:`renderer` names
+``parley_export``: the same JSON bundle under its own name, so code that asks "is a live
+notebook showing this?" (``renderer() == DEFAULT_RENDERER``) hears no. Elsewhere
+``PLOTLY_RENDERER`` picks the renderer, as plotly itself does.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import plotly.io as pio
+
+from parley.charts.plot import to_plain
+from parley.settings import EXPORT_ENV, NOTEBOOK_RENDERER
+
+DEFAULT_RENDERER = NOTEBOOK_RENDERER
+EXPORT_RENDERER = "parley_export"
+PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
+
+
+def exporting() -> bool:
+    """True in a kernel started by ``parley export`` (no live kernel behind the output)."""
+    return os.environ.get(EXPORT_ENV) == "1"
+
+
+def renderer() -> str:
+    if exporting():
+        _register_export_renderer()
+        return EXPORT_RENDERER
+    return os.environ.get("PLOTLY_RENDERER", DEFAULT_RENDERER)
+
+
+def _register_export_renderer() -> None:
+    # Registered on use, not at import: plotly rejects unknown names in PLOTLY_RENDERER when
+    # plotly.io is imported, so the name cannot travel in that variable.
+    if EXPORT_RENDERER not in pio.renderers:
+        pio.renderers[EXPORT_RENDERER] = pio.renderers[DEFAULT_RENDERER]
+
+
+def plotly_bundle(fig: Mapping[str, Any]) -> dict[str, Any]:
+    """What plotly's ``plotly_mimetype`` renderer displays: the figure's JSON under plotly's
+    mimetype, made without plotly.io's renderer registry (importing it pulls in nbformat
+    and jsonschema into every kernel that shows a chart)."""
+    return {PLOTLY_MIMETYPE: to_plain(fig)}
+
+
+def show(fig: Mapping[str, Any]) -> None:
+    """Through plotly's renderer registry (exports, ``PLOTLY_RENDERER``), which validates
+    the figure on the way."""
+    pio.show(dict(fig), renderer=renderer())
+
+
+# Inside <script> the HTML parser only looks for "</script" and "<!--"; escaping < > & as
+# JSON unicode escapes means no data string can end the script or start markup.
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
+def script_safe_json(value: Any) -> str:
+    """Compact JSON that is inert inside ``<script type="application/json">``."""
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return text.translate(_SCRIPT_SAFE)
+
+
+def chart_html(figure: Mapping[str, Any], chart_id: str) -> str:
+    """A chart placeholder and its figure JSON; ``chart_id`` must be an HTML-safe slug."""
+    height = figure.get("layout", {}).get("height") or 450
+    return (
+        f'<div class="parley-chart" id="{chart_id}" data-height="{int(height)}"></div>'
+        f'<script type="application/json" class="parley-chart-spec" data-chart="{chart_id}">'
+        f"{script_safe_json(dict(figure))}</script>"
+    )
+
+
+def trace_types(figures: Iterable[Mapping[str, Any]]) -> set[str]:
+    """Every plotly trace type the figures use, animation frames included."""
+    types: set[str] = set()
+    for fig in figures:
+        traces = list(fig.get("data", []))
+        for frame in fig.get("frames", []) or []:
+            traces += list(frame.get("data", []))
+        types.update(str(trace.get("type", "scatter")) for trace in traces)
+    return types

@@ -1,0 +1,327 @@
+"""Editorial checks over the reader-facing text of a whole story.
+
+Errors: a known variant spelling of a name (the canonical form is the actor's ``name`` or the
+glossary ``term``; variants are listed in the data), a word of the project's own vocabulary in
+reader text, a typed as-of date in story-level text (the as-of is rendered from
+``story.as_of``), a pair waiver that names no text field. Warnings: a source URL on a host that
+looks like a mirror, CDN or feed redirector; a Japanese/English pair whose numbers, dates or
+named people differ (:mod:`parley.story.pairs`), unless the entry waives that field in
+``pair_checked`` with a reason (reported as ``waived``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel
+
+from parley.story import pairs
+from parley.story.fields import Text
+from parley.story.model import ENTITY_FILES, Story
+from parley.story.parsed import Parsed
+from parley.story.problems import Problem
+
+Path_ = tuple[str | int, ...]
+
+# Words of the project's own vocabulary that must never reach a reader.
+INTERNAL_WORDS = re.compile(r"\bseed\b|seed記事|シード記事", re.IGNORECASE)
+
+_MONTH_EN = "January|February|March|April|May|June|July|August|September|October|November|December"
+# A typed "as of <date>": the story's as-of is shown from story.as_of instead.
+TYPED_AS_OF = re.compile(
+    r"(?:\d{4}年)?\d{1,2}月(?:\d{1,2}日|末|初め|初旬|上旬|中旬|下旬|半ば)?の?時点"
+    r"|\d{4}年(?:末|初め|半ば)?の?時点"
+    r"|\bas of (?:the )?(?:(?:end|early|mid|late|start|beginning)[- ](?:of )?)?"
+    rf"(?:\d{{1,2}} )?(?:{_MONTH_EN}|\d{{4}})",
+    re.IGNORECASE,
+)
+# Hosts that look like a mirror, a staging or CDN host, or a feed redirector.
+MIRROR_HOST = re.compile(
+    r"(?:^|[.-])(?:stage|staging|cdn|azrcdn|img\d*-azrcdn)[.-]|-prod\.|azrcdn|service-rc\."
+    r"|^feedpress\.me$|^feedproxy\.|^feeds\.|^rss\."
+)
+
+
+def texts(obj: Any, path: Path_ = ()) -> Iterator[tuple[Path_, Text]]:
+    """Every :class:`Text` inside a model, with its path (field names and list indexes)."""
+    if isinstance(obj, Text):
+        yield path, obj
+    elif isinstance(obj, BaseModel):
+        for name in type(obj).model_fields:
+            value = getattr(obj, name)
+            if value is not None and not isinstance(value, str | int | float):
+                key = "from" if name == "from_" else name
+                yield from texts(value, (*path, key))
+    elif isinstance(obj, list | tuple):
+        for i, item in enumerate(obj):
+            yield from texts(item, (*path, i))
+    elif isinstance(obj, dict):
+        for k, item in obj.items():
+            yield from texts(item, (*path, k))
+
+
+def _dotted(path: Path_) -> str:
+    return ".".join(str(p) for p in path)
+
+
+class _Where:
+    """Where a text lives: its file, entry, line, and the entry's pair waivers."""
+
+    def __init__(
+        self,
+        file: str,
+        entry: str,
+        line: Callable[[Path_], int | None],
+        waivers: dict[str, str],
+        story_level: bool,
+    ) -> None:
+        self.file, self.entry, self.line = file, entry, line
+        self.waivers, self.story_level = waivers, story_level
+
+
+def _all_texts(
+    story: Story, files: dict[str, Parsed], story_file: Parsed
+) -> Iterator[tuple[_Where, Path_, Text]]:
+    for attr_file, (attr, _model) in ENTITY_FILES.items():
+        if attr == "sources":
+            continue  # titles as published and notes about them, not the explainer's prose
+        parsed = files[attr]
+        for entry in getattr(story, attr):
+
+            def line(p: Path_, _id: str = entry.id, _parsed: Parsed = parsed) -> int | None:
+                return _parsed.line(_id, *p)
+
+            where = _Where(attr_file, entry.id, line, dict(entry.pair_checked), False)
+            for path, text in texts(entry):
+                yield where, path, text
+    loc = story_file.located
+    meta = story.meta
+    for k, ch in enumerate(meta.chapters):
+
+        def ch_line(p: Path_, _k: int = k) -> int | None:
+            return loc.line_of(("chapters", _k, *p)) if loc else None
+
+        where = _Where("story.yaml", ch.id, ch_line, dict(ch.pair_checked), True)
+        for path, text in texts(ch):
+            yield where, path, text
+
+    def meta_line(p: Path_) -> int | None:
+        return loc.line_of(p) if loc else None
+
+    where = _Where("story.yaml", "story", meta_line, dict(meta.pair_checked), True)
+    for name in ("title", "subtitle", "methods", "takeaways"):
+        for path, text in texts(getattr(meta, name), (name,)):
+            yield where, path, text
+
+
+def _variant_table(story: Story) -> list[tuple[str, str]]:
+    """(variant, what to write instead) for every listed variant."""
+    out = []
+    for a in story.actors:
+        for v in a.variants:
+            out.append((v, f"actor {a.id!r}: {a.name.ja} / {a.name.en}"))
+    for t in story.glossary:
+        for v in t.variants:
+            out.append((v, f"glossary term {t.id!r}: {t.term.ja} / {t.term.en}"))
+    return out
+
+
+def check(
+    story: Story, files: dict[str, Parsed], story_file: Parsed, *, warnings: bool = True
+) -> list[Problem]:
+    """Every editorial problem; with ``warnings=False`` only those that are errors."""
+    out: list[Problem] = []
+    variants = _variant_table(story)
+    variant_re = (
+        re.compile("|".join(re.escape(v) for v, _ in sorted(variants, key=lambda x: -len(x[0]))))
+        if variants
+        else None
+    )
+    canonical = dict(variants)
+    people = [
+        pairs.person_forms(a.id, a.name.ja, a.name.en) for a in story.actors if a.kind == "person"
+    ]
+
+    # A variant must not be (part of) the canonical form it stands for.
+    for kind, entries in (("actors", story.actors), ("glossary", story.glossary)):
+        for entry in entries:
+            name = entry.name if kind == "actors" else entry.term  # type: ignore[attr-defined]
+            for i, v in enumerate(entry.variants):  # type: ignore[attr-defined]
+                if v in name.ja or v in name.en:
+                    out.append(
+                        Problem(
+                            files[kind].name,
+                            files[kind].line(entry.id, "variants", i),
+                            entry.id,
+                            f"variants[{i}]",
+                            f"{v!r} is part of the canonical form itself",
+                        )
+                    )
+
+    pair_seen: dict[tuple[str, str], set[str]] = {}
+    for where, path, text in _all_texts(story, files, story_file):
+        field = _dotted(path)
+        for lang in ("ja", "en"):
+            s = text.ja if lang == "ja" else text.en
+            if variant_re is not None and where.file not in ("actors.yaml", "glossary.yaml"):
+                for m in variant_re.finditer(s):
+                    out.append(
+                        Problem(
+                            where.file,
+                            where.line(path),
+                            where.entry,
+                            f"{field}.{lang}",
+                            f"{m.group(0)!r} is a variant spelling; use the canonical form "
+                            f"({canonical[m.group(0)]})",
+                        )
+                    )
+            m = INTERNAL_WORDS.search(s)
+            if m:
+                out.append(
+                    Problem(
+                        where.file,
+                        where.line(path),
+                        where.entry,
+                        f"{field}.{lang}",
+                        f"{m.group(0)!r} is the project's own word, not the reader's "
+                        "(say 元記事 / the original article)",
+                    )
+                )
+            if where.story_level:
+                m = TYPED_AS_OF.search(s)
+                if m:
+                    out.append(
+                        Problem(
+                            where.file,
+                            where.line(path),
+                            where.entry,
+                            f"{field}.{lang}",
+                            f"typed as-of date {m.group(0)!r}: the as-of is shown from "
+                            "story.yaml's as_of; remove it from the text",
+                        )
+                    )
+        seen = pair_seen.setdefault((where.file, where.entry), set())
+        seen.add(field)
+        if not warnings:
+            continue
+        diffs = pairs.compare(text.ja, text.en, people)
+        if diffs:
+            reason = where.waivers.get(field)
+            if reason is None:
+                out.append(
+                    Problem(
+                        where.file,
+                        where.line(path),
+                        where.entry,
+                        field,
+                        "ja and en carry different facts (" + "; ".join(diffs) + "); "
+                        "fix the pair, or waive it with a reason in pair_checked",
+                        "warning",
+                    )
+                )
+            else:
+                out.append(
+                    Problem(where.file, where.line(path), where.entry, field, reason, "waived")
+                )
+        elif field in where.waivers:
+            out.append(
+                Problem(
+                    where.file,
+                    where.line(("pair_checked", field)),
+                    where.entry,
+                    f"pair_checked.{field}",
+                    "waiver no longer needed: the pair now carries the same facts",
+                    "warning",
+                )
+            )
+    # A waiver must name a text field of its entry.
+    all_waivers = _all_waivers(story) if pair_seen else {}
+    for (file, entry_id), seen in pair_seen.items():
+        waivers = all_waivers.get((file, entry_id), {})
+        for field in waivers:
+            if field not in seen:
+                parsed = _parsed_for(file, files, story_file)
+                out.append(
+                    Problem(
+                        file,
+                        parsed.line(entry_id, "pair_checked", field) if parsed else None,
+                        entry_id,
+                        f"pair_checked.{field}",
+                        "names no text field of this entry (e.g. summary, accounts.0.text)",
+                    )
+                )
+
+    for src in story.sources:
+        host = (urlsplit(src.url).hostname or "") if src.url else ""
+        if warnings and host and MIRROR_HOST.search(host):
+            out.append(
+                Problem(
+                    files["sources"].name,
+                    files["sources"].line(src.id, "url"),
+                    src.id,
+                    "url",
+                    f"host {host!r} kept: no copy at the publisher's own address (see note)"
+                    if src.url_kept
+                    else f"host {host!r} looks like a mirror, CDN or feed redirector; "
+                    "cite the publisher's own address of the article (or set url_kept and "
+                    "say why in note)",
+                    "waived" if src.url_kept else "warning",
+                )
+            )
+        for where_s, value in (("publisher", src.publisher),):
+            m = INTERNAL_WORDS.search(value)
+            if m:
+                out.append(
+                    Problem(
+                        files["sources"].name,
+                        files["sources"].line(src.id, where_s),
+                        src.id,
+                        where_s,
+                        f"{m.group(0)!r} is the project's own word, not the reader's",
+                    )
+                )
+        if src.note is not None:
+            for lang in ("ja", "en"):
+                m = INTERNAL_WORDS.search(src.note(lang))
+                if m:
+                    out.append(
+                        Problem(
+                            files["sources"].name,
+                            files["sources"].line(src.id, "note"),
+                            src.id,
+                            f"note.{lang}",
+                            f"{m.group(0)!r} is the project's own word, not the reader's",
+                        )
+                    )
+    return out
+
+
+def _all_waivers(story: Story) -> dict[tuple[str, str], dict[str, str]]:
+    """(file, entry id) -> the entry's pair waivers, built once: looking each entry up by a
+    scan of its file made the check quadratic in the number of entries."""
+    out: dict[tuple[str, str], dict[str, str]] = {
+        ("story.yaml", "story"): dict(story.meta.pair_checked)
+    }
+    for ch in story.meta.chapters:
+        out.setdefault(("story.yaml", ch.id), dict(ch.pair_checked))
+    for file, (attr, _model) in ENTITY_FILES.items():
+        for entry in getattr(story, attr):
+            out.setdefault((file, entry.id), dict(entry.pair_checked))  # the first, as before
+    return out
+
+
+class _StoryLines:
+    def __init__(self, story_file: Parsed) -> None:
+        self.located = story_file.located
+
+    def line(self, entry_id: str, *path: str | int) -> int | None:
+        return None
+
+
+def _parsed_for(file: str, files: dict[str, Parsed], story_file: Parsed) -> Any:
+    if file == "story.yaml":
+        return _StoryLines(story_file)
+    return files[ENTITY_FILES[file][0]]

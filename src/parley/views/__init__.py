@@ -1,0 +1,1 @@
+"""What readers see besides charts: escaped HTML blocks, reference tables, the figure registry."""

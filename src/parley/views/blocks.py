@@ -1,0 +1,121 @@
+"""Text blocks as escaped HTML: pure functions of (story, language) → markup.
+
+Everything taken from the data is passed through :func:`e` (the one escaper,
+:func:`parley.base.markup.escape`), so markup-like characters in a title show as text and
+cannot run.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from parley import i18n
+from parley.base.markup import escape as e
+from parley.story.model import Chapter, Source, Story
+
+
+class UnknownChapter(KeyError):
+    pass
+
+
+LANG_NAMES = {"ja": "日本語", "en": "English"}
+
+
+def language_links(lang: str, page_path: str) -> str:
+    """App mode's language switch: a link per language to the same page with ``?lang=``."""
+    items = []
+    for code, name in LANG_NAMES.items():
+        if code == lang:
+            items.append(f'<strong aria-current="page" lang="{code}">{e(name)}</strong>')
+        else:
+            href = f"{page_path}?lang={code}"
+            items.append(f'<a href="{e(href)}" lang="{code}" hreflang="{code}">{e(name)}</a>')
+    label = e(f"{i18n.label('language', 'ja')} / {i18n.label('language', 'en')}")
+    return f'<nav class="parley-lang" aria-label="{label}">{label}: {" | ".join(items)}</nav>'
+
+
+def chapter_of(story: Story, chapter_id: str) -> Chapter:
+    chapters = {c.id: c for c in story.meta.chapters}
+    if chapter_id not in chapters:
+        raise UnknownChapter(
+            f"story.yaml has no chapter {chapter_id!r}; chapters are: {', '.join(chapters)}"
+        )
+    return chapters[chapter_id]
+
+
+def header(story: Story, lang: str) -> str:
+    meta = story.meta
+    sub = f"<p>{e(meta.subtitle(lang))}</p>" if meta.subtitle else ""
+    return (
+        f'<div class="parley-header"><h2>{e(meta.title(lang))}</h2>{sub}'
+        f"<p><small>{e(i18n.label('as_of', lang))}: {meta.as_of.isoformat()}</small></p></div>"
+    )
+
+
+def _paren(text: str, lang: str) -> str:
+    return f"（{text}）" if lang == "ja" else f"({text})"
+
+
+def hook(story: Story, chapter_id: str, lang: str) -> str:
+    """The chapter's title and its question-and-answer hook (what the reader will learn)."""
+    ch = chapter_of(story, chapter_id)
+    return (
+        f'<section class="parley-hook"><h3>{e(ch.title(lang))}</h3>'
+        f"<p><b>{e(i18n.label('question', lang))}:</b> {e(ch.question(lang))}</p>"
+        f"<p><b>{e(i18n.label('answer', lang))}:</b> {e(ch.answer(lang))} "
+        # The as-of comes from story.as_of, never typed into the answer (parley validate).
+        f'<small class="parley-asof">{e(_paren(i18n.as_of_phrase(story.meta.as_of, lang), lang))}'
+        "</small>"
+        "</p></section>"
+    )
+
+
+def key_points(story: Story, chapter_id: str, lang: str) -> str:
+    ch = chapter_of(story, chapter_id)
+    items = "".join(f"<li>{e(p(lang))}</li>" for p in ch.key_points)
+    return (
+        f'<section class="parley-points"><h4>{e(i18n.label("key_points", lang))}</h4>'
+        f"<ul>{items}</ul></section>"
+    )
+
+
+def notes(story: Story, chapter_id: str, lang: str) -> str:
+    ch = chapter_of(story, chapter_id)
+    if ch.notes is None:
+        return ""
+    return f'<aside class="notes"><p>{e(ch.notes(lang))}</p></aside>'
+
+
+def takeaways(story: Story, lang: str) -> str:
+    items = "".join(f"<li>{e(t(lang))}</li>" for t in story.meta.takeaways)
+    return f"<h3>{e(i18n.label('takeaways', lang))}</h3><ul>{items}</ul>"
+
+
+def methods(story: Story, lang: str) -> str:
+    paras = "".join(f"<p>{e(p)}</p>" for p in story.meta.methods(lang).split("\n") if p.strip())
+    return f"<details><summary>{e(i18n.label('methods', lang))}</summary>{paras}</details>"
+
+
+def source_item(src: Source, lang: str) -> str:
+    title = e(src.title)
+    if src.url:
+        title = f'<a href="{e(src.url)}" target="_blank" rel="noopener">{title}</a>'
+    parts = [e(src.publisher), title]
+    if src.published:
+        parts.append(src.published.isoformat())
+    parts.append(e(i18n.label(f"kind_{src.kind}", lang)))
+    note = f" <small>{e(src.note(lang))}</small>" if src.note else ""
+    return f"<li>{', '.join(parts)}{note}</li>"
+
+
+def sources(story: Story, source_ids: list[str], lang: str) -> str:
+    """A collapsed, numbered list of the given sources, with counts by kind in the summary."""
+    by_id = {s.id: s for s in story.sources}
+    chosen = [by_id[i] for i in dict.fromkeys(source_ids) if i in by_id]
+    kinds = Counter(s.kind for s in chosen)
+    summary = ", ".join(f"{e(i18n.label(f'kind_{k}', lang))} {n}" for k, n in kinds.most_common())
+    items = "".join(source_item(s, lang) for s in chosen)
+    return (
+        f'<details class="parley-sources"><summary><b>{e(i18n.label("sources", lang))}</b> '
+        f"({len(chosen)}: {summary})</summary><ol>{items}</ol></details>"
+    )

@@ -1,0 +1,115 @@
+"""The figure registry: each figure id a chapter may name → how to build it from the story.
+
+Builders are pure: (story tables, as_of, lang) → a plotly figure (its JSON, as a dict) or an
+HTML string. The widget ids ("explorer", "scenario-builder") map to their kernel-free charts,
+which is what static exports and slides show in a widget's place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from parley.charts import positions, zone
+from parley.charts.economy import economy
+from parley.charts.plot import Plot
+from parley.charts.scenarios import scenarios
+from parley.charts.timeline import timeline
+from parley.charts.voices import voices
+from parley.charts.votes import un_votes
+from parley.story.fields import FIGURES
+from parley.story.model import Story
+from parley.tables.frames import Tables
+from parley.views import reference as tables_view
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    build: Callable[[Tables, pd.Timestamp, str], Plot | str]
+    description: str | None  # i18n label key of the text shown beside the chart
+    cites: str | None  # the Story list whose sources the figure shows
+
+
+def _timeline(t: Tables, as_of: pd.Timestamp, lang: str) -> Plot:
+    return timeline(t["events"], t["sources"], lang)
+
+
+def _position_map(t: Tables, as_of: pd.Timestamp, lang: str) -> Plot:
+    start = t["events"]["date"].min() if len(t["events"]) else None
+    return positions.position_map(
+        t["positions"], t["issues"], t["actors"], t["sources"], as_of, lang, start
+    )
+
+
+def _trajectories(t: Tables, as_of: pd.Timestamp, lang: str) -> Plot:
+    return positions.trajectories(
+        t["positions"], t["issues"], t["actors"], t["sources"], as_of, lang
+    )
+
+
+def _zone(t: Tables, as_of: pd.Timestamp, lang: str) -> Plot:
+    return zone.zone_of_agreement(t["positions"], t["issues"], as_of, lang)
+
+
+def _votes(t: Tables, as_of: pd.Timestamp, lang: str) -> Plot:
+    return un_votes(t["votes"], t["sources"], lang)
+
+
+def _economy(t: Tables, as_of: pd.Timestamp, lang: str) -> Plot:
+    return economy(t["offers"], t["actors"], t["sources"], lang)
+
+
+def _voices(t: Tables, as_of: pd.Timestamp, lang: str) -> Plot:
+    return voices(t["voices"], t["events"], t["sources"], lang)
+
+
+def _scenarios(t: Tables, as_of: pd.Timestamp, lang: str) -> Plot:
+    return scenarios(t["scenarios"], t["positions"], t["issues"], as_of, lang)
+
+
+def _whos_who(t: Tables, as_of: pd.Timestamp, lang: str) -> str:
+    return tables_view.whos_who(t["actors"], lang)
+
+
+def _glossary(t: Tables, as_of: pd.Timestamp, lang: str) -> str:
+    return tables_view.glossary(t["glossary"], lang)
+
+
+def _plan_versions(t: Tables, as_of: pd.Timestamp, lang: str) -> str:
+    return tables_view.plan_versions(t["offer_points"], t["issues"], t["sources"], lang)
+
+
+def _changes(t: Tables, as_of: pd.Timestamp, lang: str) -> str:
+    return tables_view.changes(t["changes"], f"{as_of:%Y-%m-%d}", lang)
+
+
+REGISTRY: dict[str, FigureSpec] = {
+    "timeline": FigureSpec(_timeline, "timeline_desc", "events"),
+    "explorer": FigureSpec(_timeline, "timeline_desc", "events"),
+    "position-map": FigureSpec(_position_map, "position_map_desc", "positions"),
+    "trajectories": FigureSpec(_trajectories, "trajectories_desc", "positions"),
+    "zone-of-agreement": FigureSpec(_zone, "zone_desc", "positions"),
+    "un-votes": FigureSpec(_votes, "votes_desc", "votes"),
+    "economy": FigureSpec(_economy, "economy_desc", "offers"),
+    "plan-versions": FigureSpec(_plan_versions, None, "offers"),
+    "voices": FigureSpec(_voices, "voices_desc", "voices"),
+    "scenario-builder": FigureSpec(_scenarios, "scenarios_desc", "scenarios"),
+    "whos-who": FigureSpec(_whos_who, None, "actors"),
+    "glossary": FigureSpec(_glossary, None, "glossary"),
+    "changes": FigureSpec(_changes, None, None),
+}
+assert set(REGISTRY) == set(FIGURES), "every figure id in the model has a builder"
+
+
+def cited_sources(story: Story, figure_ids: list[str]) -> list[str]:
+    """Source ids behind the entries the given figures show, in first-cited order."""
+    out: list[str] = []
+    for fig in figure_ids:
+        kind = REGISTRY[fig].cites
+        if kind is None:
+            continue
+        for entry in getattr(story, kind):
+            out.extend(entry.sources)
+    return list(dict.fromkeys(out))
