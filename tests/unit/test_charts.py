@@ -11,7 +11,6 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from parley.base.palette import SIDE_COLOURS
 from parley.charts import positions as pos
 from parley.charts import zone
 from parley.charts.economy import economy
@@ -65,6 +64,7 @@ def _position_map(t, start: pd.Timestamp | None = None) -> go.Figure:
             pd.Timestamp("2025-03-31"),
             "en",
             start=start,
+            sides=t["sides"],
         )
     )
 
@@ -76,7 +76,7 @@ def test_position_map_frames_and_slider(mini_tables) -> None:
     assert len(fig.layout.sliders[0].steps) == len(fig.frames)
     assert [t.name for t in fig.data] == ["United States", "Russia", "Ukraine", "Europe"]
     russia = fig.data[1]
-    assert list(russia.x) == [9] and russia.marker.color == SIDE_COLOURS["russia"]
+    assert list(russia.x) == [9] and russia.marker.color == "#D55E00"  # from story.yaml
     assert "Set conditions." in russia.hovertext[0] and "Example Wire" in russia.hovertext[0]
 
 
@@ -96,6 +96,7 @@ def test_trajectories_dropdown(mini_tables) -> None:
             mini_tables["sources"],
             pd.Timestamp("2025-03-31"),
             "ja",
+            sides=mini_tables["sides"],
         )
     )
     assert len(fig.data) == 2 and all(t.line.shape == "hv" for t in fig.data)
@@ -118,6 +119,7 @@ def test_zone_of_agreement_gap_and_settlement(mini_tables) -> None:
             pd.Timestamp("2025-03-31"),
             "en",
             settlement={"ceasefire": 5},
+            sides=mini_tables["sides"],
         )
     )
     overlap = fig.data[0]
@@ -143,7 +145,9 @@ def test_zone_table_overlap() -> None:
 
 
 def test_un_votes_counts_and_callouts(mini_tables) -> None:
-    fig = go.Figure(un_votes(mini_tables["votes"], mini_tables["sources"], "en"))
+    fig = go.Figure(
+        un_votes(mini_tables["votes"], mini_tables["sources"], "en", mini_tables["actors"])
+    )
     assert [t.name for t in fig.data] == ["In favour", "Against", "Abstain", "Absent"]
     assert [list(t.x) for t in fig.data] == [[93], [18], [65], [0]]
     assert fig.layout.barmode == "stack"
@@ -153,11 +157,17 @@ def test_un_votes_counts_and_callouts(mini_tables) -> None:
 
 def test_economy_status_steps(mini_tables) -> None:
     fig = go.Figure(
-        economy(mini_tables["offers"], mini_tables["actors"], mini_tables["sources"], "en")
+        economy(
+            mini_tables["offers"],
+            mini_tables["actors"],
+            mini_tables["sources"],
+            "en",
+            sides=mini_tables["sides"],
+        )
     )
     assert [t.customdata[0][0] for t in fig.data] == ["rare-earths", "plan-one", "plan-two"]
     assert fig.data[0].marker.symbol == ("circle-open",)
-    assert fig.data[0].marker.color == SIDE_COLOURS["russia"]
+    assert fig.data[0].marker.color == "#D55E00"
     assert list(fig.data[0].y) == ["Rare earths"]
     assert list(fig.data[2].y) == ["Peace plan (versions)"]  # a sector label from i18n
 
@@ -184,6 +194,7 @@ def test_scenarios_chart(mini_tables) -> None:
             mini_tables["issues"],
             pd.Timestamp("2025-03-31"),
             "en",
+            sides=mini_tables["sides"],
         )
     )
     scen = [t for t in fig.data if t.legendgroup == "scenarios"]

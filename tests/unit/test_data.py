@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from parley.story.fields import SIDES
 from parley.story.load import load_story
 from parley.story.model import Story
 
@@ -39,7 +38,12 @@ def test_seed_articles_are_sources(story: Story) -> None:
 def test_every_issue_has_a_position_from_each_side(story: Story) -> None:
     groups = {a.id: a.group for a in story.actors}
     covered = {(p.issue, groups[p.actor]) for p in story.positions}
-    missing = [(i.id, side) for i in story.issues for side in SIDES if (i.id, side) not in covered]
+    missing = [
+        (i.id, side)
+        for i in story.issues
+        for side in (s.id for s in story.meta.sides)
+        if (i.id, side) not in covered
+    ]
     assert not missing
 
 

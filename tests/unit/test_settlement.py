@@ -17,7 +17,9 @@ def test_a_value_on_the_line_does_not_cross_it(at: float, stance: float) -> None
 
 def test_a_settlement_on_russias_red_line_is_not_a_crossing(mini_story, tables) -> None:
     """Russia (stance 9) drew its ceasefire red line at 6 in the mini story."""
-    limits = stated_limits(tables["positions"], tables["events"]["date"].max())
+    limits = stated_limits(
+        tables["positions"], tables["events"]["date"].max(), tuple(tables["sides"]["id"])
+    )
     on_the_line = {v.side: v for v in judge(limits, {"ceasefire": 6.0})}
     assert not on_the_line["russia"].crossings
     beyond = {v.side: v for v in judge(limits, {"ceasefire": 5.99})}

@@ -2,20 +2,25 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from parley.base.palette import SIDE_COLOURS
 from parley.charts.timeline import timeline
 from parley.tables import frames
 
 
 def _fig(story, lang="ja"):
     # go.Figure validates the builder's dict, and gives the tests plotly's attribute access.
-    return go.Figure(timeline(frames.events(story), frames.sources(story), lang))
+    return go.Figure(
+        timeline(frames.events(story), frames.sources(story), lang, sides=frames.sides(story))
+    )
+
+
+def story_colour(story, side_id: str) -> str:
+    return next(s.colour for s in story.meta.sides if s.id == side_id)
 
 
 def test_one_trace_per_side_in_side_colours(mini_story) -> None:
     fig = _fig(mini_story)
     assert [t.name for t in fig.data] == ["米国"]
-    assert fig.data[0].marker.color == SIDE_COLOURS["us"]
+    assert fig.data[0].marker.color == story_colour(mini_story, "us")
     assert list(fig.data[0].customdata[:, 0]) == ["call-one", "vote-day", "talks"]
 
 

@@ -12,7 +12,6 @@ import plotly.io as pio
 import pytest
 
 from parley import i18n, settings
-from parley.story.fields import SIDES
 from parley.tables import frames
 from parley.tables.explore import (
     SEARCH_COLUMNS,
@@ -179,7 +178,12 @@ def test_verdicts_use_latest_stated_range(tables) -> None:
 
     result = {
         v.side: v
-        for v in verdicts(tables["positions"], pd.Timestamp("2025-03-12"), {"ceasefire": 5})
+        for v in verdicts(
+            tables["positions"],
+            pd.Timestamp("2025-03-12"),
+            {"ceasefire": 5},
+            tuple(tables["sides"]["id"]),
+        )
     }
     assert result["russia"].distance == {}  # Russia's range was stated on 18 March
     assert result["ukraine"].distance == {"ceasefire": 2.0}
@@ -297,7 +301,7 @@ def test_builder_chart_kept_per_language_shows_the_current_settlement(mini_story
     assert sb.verdict.value == fresh.verdict.value
 
 
-def _reference_verdicts(positions, as_of, settlement) -> list:
+def _reference_verdicts(positions, as_of, settlement, sides) -> list:
     """verdicts() as it was before the limits were precomputed: row by row."""
     from parley.tables.settlement import Crossing, Verdict
     from parley.tables.stances import latest_stated
@@ -305,7 +309,7 @@ def _reference_verdicts(positions, as_of, settlement) -> list:
     ranges = latest_stated(positions, as_of, "acceptable_low")
     lines = latest_stated(positions, as_of, "red_line_at")
     out = []
-    for side in SIDES:
+    for side in sides:
         crossings = [
             Crossing(r["issue"], float(r["red_line_at"]), r["red_line_ja"], r["red_line_en"])
             for _, r in lines[lines["side"] == side].iterrows()
@@ -329,11 +333,14 @@ def test_precomputed_limits_judge_as_the_row_by_row_verdicts() -> None:
     story = load_story(DATA)
     t = frames.build_tables(story)
     as_of = pd.Timestamp(story.meta.as_of)
-    limits = stated_limits(t["positions"], as_of)
+    sides = tuple(t["sides"]["id"])
+    limits = stated_limits(t["positions"], as_of, sides)
     issues = list(t["issues"]["id"])
     for k in range(21):
         settlement = {i: ((k + n * 3) % 21) / 2 for n, i in enumerate(issues) if (k + n) % 4}
-        assert judge(limits, settlement) == _reference_verdicts(t["positions"], as_of, settlement)
+        assert judge(limits, settlement) == _reference_verdicts(
+            t["positions"], as_of, settlement, sides
+        )
 
 
 def test_notebook_widgets_prepare_the_other_language(monkeypatch: pytest.MonkeyPatch) -> None:

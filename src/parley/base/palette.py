@@ -1,16 +1,12 @@
-"""One colour per side across every chart (Okabe–Ito: safe for colour-blind readers)."""
+"""The colours every story shares; each side's own colour is declared in its story.yaml."""
 
 from __future__ import annotations
 
-SIDE_COLOURS: dict[str, str] = {
-    "us": "#0072B2",  # blue
-    "russia": "#D55E00",  # vermillion
-    "ukraine": "#E69F00",  # orange
-    "europe": "#009E73",  # bluish green
-    "international": "#CC79A7",  # reddish purple
+# The generic groups (an actor on none of the story's sides), after the sides in every chart.
+GROUP_COLOURS: dict[str, str] = {
+    "international": "#CC79A7",  # reddish purple (Okabe–Ito)
     "other": "#8C8C8C",  # grey: readable on light and dark themes
 }
-SIDE_ORDER: tuple[str, ...] = tuple(SIDE_COLOURS)
 
 # Japanese first: a CJK-capable font stack so the same figure renders in ja and en.
 FONT_FAMILY = (

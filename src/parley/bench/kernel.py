@@ -90,7 +90,9 @@ def kernel_env(data_dir: Path, cache_dir: Path, lang: str = "ja") -> dict[str, s
     return settings.kernel_env(Settings(data_dir.resolve(), lang), cache_dir=cache_dir)
 
 
-def interactions(as_of: Any, n: int = INTERACTIONS) -> list[dict[str, Any]]:
+def interactions(
+    as_of: Any, n: int = INTERACTIONS, sides: tuple[str, ...] = ()
+) -> list[dict[str, Any]]:
     """A reader's session: sides, kinds, a search typed and cleared, a date window; cycled.
 
     Two steps in ten run a text search; every step changes one control.
@@ -99,8 +101,8 @@ def interactions(as_of: Any, n: int = INTERACTIONS) -> list[dict[str, Any]]:
 
     end = as_of if isinstance(as_of, dt.date) else dt.date.fromisoformat(str(as_of))
     steps: list[dict[str, Any]] = [
-        {"sides": ["us"]},
-        {"sides": ["us", "russia"]},
+        {"sides": list(sides[:1])},
+        {"sides": list(sides[:2])},
         {"kinds": ["call", "meeting", "talks"]},
         {"query": "トランプ"},
         {"query": ""},
@@ -160,7 +162,7 @@ def kernel_probe(data_dir: str, repeats: int, n: int, figure_out: str = "") -> d
 
 
 def _explorer_updates(story: Any, tables: Any, n: int) -> tuple[str, list[float], list[int]]:
-    steps = interactions(story.meta.as_of, n)
+    steps = interactions(story.meta.as_of, n, tuple(s.id for s in story.meta.sides))
     updates: list[float] = []
     points: list[int] = []
     try:
@@ -182,7 +184,9 @@ def _explorer_updates(story: Any, tables: Any, n: int) -> tuple[str, list[float]
     for step in steps:
         t = time.perf_counter()
         flt = Filter(**{**flt.__dict__, **{k: _tuple(v) for k, v in step.items()}})
-        fig = timeline(filter_events(tables["events"], flt), tables["sources"], "ja")
+        fig = timeline(
+            filter_events(tables["events"], flt), tables["sources"], "ja", sides=tables["sides"]
+        )
         updates.append(time.perf_counter() - t)
         points.append(sum(len(tr.x) for tr in fig.data))
     return "pure filter_events + timeline() (no Explorer yet)", updates, points

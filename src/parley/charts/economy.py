@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from parley.base.palette import SIDE_COLOURS
 from parley.charts.common import base_layout, citations, date_ticks, esc, source_labels, wrap
 from parley.charts.plot import Plot, add_trace, new, scatter, update_xaxes, update_yaxes
 from parley.i18n import check_lang, label
+from parley.tables import sides as side_table
 
 STATUS_SYMBOLS = {
     "floated": "circle-open",
@@ -19,12 +19,20 @@ STATUS_SYMBOLS = {
 }
 
 
-def economy(offers: pd.DataFrame, actors: pd.DataFrame, sources: pd.DataFrame, lang: str) -> Plot:
+def economy(
+    offers: pd.DataFrame,
+    actors: pd.DataFrame,
+    sources: pd.DataFrame,
+    lang: str,
+    *,
+    sides: pd.DataFrame,
+) -> Plot:
     """One line per offer from its first to its latest status; markers show each status."""
     lang = check_lang(lang)
     labels = source_labels(sources)
     groups = dict(zip(actors["id"], actors["group"], strict=True))
     names = dict(zip(actors["id"], actors[f"name_{lang}"], strict=True))
+    styles = side_table.styles(sides)
     fig = new()
     seen_sides: set[str] = set()
     sectors: list[str] = []
@@ -32,6 +40,7 @@ def economy(offers: pd.DataFrame, actors: pd.DataFrame, sources: pd.DataFrame, l
         steps = steps.sort_values("date")
         first = steps.iloc[0]
         side = groups.get(first["from"], "other")
+        style = side_table.style_of(styles, side)
         sector = label(f"sector_{first['sector']}", lang, default=first["sector"])
         if sector not in sectors:
             sectors.append(sector)
@@ -53,15 +62,15 @@ def economy(offers: pd.DataFrame, actors: pd.DataFrame, sources: pd.DataFrame, l
                 x=steps["date"],
                 y=[sector] * len(steps),
                 mode="lines+markers",
-                name=label(f"side_{side}", lang),
+                name=style.name(lang),
                 legendgroup=side,
                 showlegend=side not in seen_sides,
-                line={"color": SIDE_COLOURS[side], "width": 2},
+                line={"color": style.colour, "width": 2},
                 marker={
                     "symbol": [STATUS_SYMBOLS[s] for s in steps["status"]],
                     "size": 13,
-                    "color": SIDE_COLOURS[side],
-                    "line": {"width": 2, "color": SIDE_COLOURS[side]},
+                    "color": style.colour,
+                    "line": {"width": 2, "color": style.outline},
                 },
                 customdata=[[offer_id]] * len(steps),
                 hovertext=hover,

@@ -14,7 +14,6 @@ from typing import Any
 
 import pandas as pd
 
-from parley.base.palette import SIDE_COLOURS
 from parley.charts.common import (
     axis_title,
     base_layout,
@@ -35,7 +34,7 @@ from parley.charts.plot import (
     update_yaxes,
 )
 from parley.i18n import check_lang, label
-from parley.story.fields import SIDES
+from parley.tables import sides as side_table
 from parley.tables.stances import frame_dates, snapshots
 
 
@@ -80,28 +79,30 @@ def position_hovers(
     )
 
 
-# Sides sit on slightly different rows within an issue, so equal stances never hide each other.
-SIDE_OFFSET = {side: (k - (len(SIDES) - 1) / 2) * 0.14 for k, side in enumerate(SIDES)}
-
-
 def _side_traces(
-    shown: list[object], columns: dict[str, dict[object, Any]], rows: dict[str, int], lang: str
+    shown: list[object],
+    columns: dict[str, dict[object, Any]],
+    rows: dict[str, int],
+    sides: pd.DataFrame,
+    lang: str,
 ) -> list[Trace]:
     side_of, issue_of, stance_of = columns["side"], columns["issue"], columns["stance"]
     hover_of = columns["hover"]
+    ids = side_table.side_ids(sides)
+    styles, offset = side_table.styles(sides), side_table.offsets(ids)
     traces = []
-    for side in SIDES:
+    for side in ids:
         part = [r for r in shown if side_of[r] == side]
         traces.append(
             scatter(
                 x=[stance_of[r] for r in part],
-                y=[rows[issue_of[r]] - SIDE_OFFSET[side] for r in part],
+                y=[rows[issue_of[r]] - offset[side] for r in part],
                 mode="markers",
-                name=label(f"side_{side}", lang),
+                name=styles[side].name(lang),
                 marker={
-                    "color": SIDE_COLOURS[side],
+                    "color": styles[side].colour,
                     "size": 15,
-                    "line": {"width": 1, "color": "white"},
+                    "line": side_table.edge(styles[side], {"width": 1, "color": "white"}),
                 },
                 hovertext=[hover_of[r] for r in part],
                 hovertemplate="%{hovertext}<extra></extra>",
@@ -118,6 +119,8 @@ def position_map(
     as_of: pd.Timestamp,
     lang: str,
     start: pd.Timestamp | None = None,
+    *,
+    sides: pd.DataFrame,
 ) -> Plot:
     """Issues down the side, stance across; a slider steps through month-end snapshots."""
     lang = check_lang(lang)
@@ -130,7 +133,7 @@ def position_map(
     columns = {c: positions[c].to_dict() for c in ("side", "issue", "stance")}
     columns["hover"] = hovers.to_dict()
     frames = [
-        {"name": f"{d:%Y-%m-%d}", "data": _side_traces(shown, columns, rows, lang)}
+        {"name": f"{d:%Y-%m-%d}", "data": _side_traces(shown, columns, rows, sides, lang)}
         for d, shown in zip(dates, snapshots(positions, dates), strict=True)
     ]
     fig = new([dict(t) for t in frames[-1]["data"]], frames=frames)
@@ -209,6 +212,8 @@ def trajectories(
     sources: pd.DataFrame,
     as_of: pd.Timestamp,
     lang: str,
+    *,
+    sides: pd.DataFrame,
 ) -> Plot:
     """Step lines of each side's stance over time; a dropdown picks the issue."""
     lang = check_lang(lang)
@@ -217,9 +222,11 @@ def trajectories(
     fig = new()
     issue_ids = list(issues["id"])
     per_issue: list[int] = []
+    styles = side_table.styles(sides)
     for k, issue in enumerate(issue_ids):
         count = 0
-        for side in SIDES:
+        for side in side_table.side_ids(sides):
+            style = styles[side]
             part = positions[(positions["issue"] == issue) & (positions["side"] == side)]
             if part.empty:
                 continue
@@ -234,9 +241,13 @@ def trajectories(
                     x=xs,
                     y=ys,
                     mode="lines+markers",
-                    line={"shape": "hv", "width": 3, "color": SIDE_COLOURS[side]},
-                    marker={"size": [10] * len(part) + [0], "color": SIDE_COLOURS[side]},
-                    name=label(f"side_{side}", lang),
+                    line={"shape": "hv", "width": 3, "color": style.colour},
+                    marker={
+                        "size": [10] * len(part) + [0],
+                        "color": style.colour,
+                        "line": side_table.edge(style, {"width": 0}),
+                    },
+                    name=style.name(lang),
                     legendgroup=side,
                     visible=k == 0,
                     hovertext=[*hover, ""],

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from parley.base.palette import SIDE_COLOURS
 from parley.charts.common import axis_title, base_layout, esc
 from parley.charts.plot import (
     Plot,
@@ -16,7 +15,7 @@ from parley.charts.plot import (
     update_yaxes,
 )
 from parley.i18n import check_lang, label
-from parley.story.fields import SIDES
+from parley.tables import sides as side_table
 from parley.tables.stances import latest_by_side
 
 SCENARIO_SYMBOLS = ("diamond", "square", "triangle-up", "star", "hexagon", "cross")
@@ -28,12 +27,16 @@ def scenarios(
     issues: pd.DataFrame,
     as_of: pd.Timestamp,
     lang: str,
+    *,
+    sides: pd.DataFrame,
 ) -> Plot:
     lang = check_lang(lang)
     names = dict(zip(issues["id"], issues[f"title_{lang}"].map(esc), strict=True))
     snapshot = latest_by_side(positions, as_of)
     fig = new()
-    for side in SIDES:
+    styles = side_table.styles(sides)
+    for side in side_table.side_ids(sides):
+        style = styles[side]
         part = snapshot[snapshot["side"] == side]
         add_trace(
             fig,
@@ -41,10 +44,15 @@ def scenarios(
                 x=part["stance"].tolist(),
                 y=[names[i] for i in part["issue"]],
                 mode="markers",
-                name=label(f"side_{side}", lang),
+                name=style.name(lang),
                 legendgroup="sides",
-                marker={"color": SIDE_COLOURS[side], "size": 10, "opacity": 0.55},
-                hovertemplate=f"{esc(label(f'side_{side}', lang))}: %{{x:g}}<extra></extra>",
+                marker={
+                    "color": style.colour,
+                    "size": 10,
+                    "opacity": 0.55,
+                    "line": side_table.edge(style, {"width": 0}),
+                },
+                hovertemplate=f"{esc(style.name(lang))}: %{{x:g}}<extra></extra>",
             ),
         )
     for k, (sid, rows) in enumerate(scenarios.groupby("id", sort=False)):

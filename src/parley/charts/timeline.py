@@ -7,7 +7,6 @@ from typing import Any
 
 import pandas as pd
 
-from parley.base.palette import SIDE_COLOURS, SIDE_ORDER
 from parley.charts.common import base_layout, citations, date_ticks, esc, source_labels, wrap
 from parley.charts.plot import (
     Plot,
@@ -20,6 +19,7 @@ from parley.charts.plot import (
 )
 from parley.charts.scale import thin
 from parley.i18n import check_lang, label
+from parley.tables import sides as side_table
 
 LANES: dict[str, str] = {
     "call": "diplomacy",
@@ -141,6 +141,8 @@ def timeline(
     lang: str,
     prepared: pd.DataFrame | None = None,
     every_side: bool = False,
+    *,
+    sides: pd.DataFrame,
 ) -> Plot:
     """Events as markers: x = date, y = lane (kind), colour = lead side, size = importance.
 
@@ -150,7 +152,7 @@ def timeline(
     lang = check_lang(lang)
     df = prepared if prepared is not None else prepare(events, sources, lang)
     fig = new()
-    for side in SIDE_ORDER:
+    for side, style in side_table.styles(sides).items():
         part = df[df["side"] == side]
         if part.empty and not every_side:
             continue
@@ -161,12 +163,12 @@ def timeline(
             scatter(
                 **data,
                 mode="markers",
-                name=label(f"side_{side}", lang),
+                name=style.name(lang),
                 legendgroup=side,
                 marker={
                     **marker,  # type: ignore[dict-item]
-                    "color": SIDE_COLOURS[side],
-                    "line": {"width": 2, "color": SIDE_COLOURS[side]},
+                    "color": style.colour,
+                    "line": {"width": 2, "color": style.outline},
                     "opacity": 0.9,
                 },
                 hovertemplate="%{hovertext}<extra></extra>",

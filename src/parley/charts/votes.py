@@ -1,4 +1,5 @@
-"""UN votes: each resolution's counts as a stacked bar, with the US and Russia called out."""
+"""UN votes: each resolution's counts as a stacked bar, with the story's chosen states' votes
+(story.yaml `called_out`) named beside it."""
 
 from __future__ import annotations
 
@@ -20,7 +21,6 @@ from parley.i18n import check_lang, label
 # Neutral, colour-blind-safe shades: vote choices are not sides, so no side colours here.
 CHOICE_COLOURS = {"yes": "#56B4E9", "no": "#CC79A7", "abstain": "#BBBBBB", "absent": "#EEEEEE"}
 CHOICE_LABELS = {"yes": "in_favour", "no": "against", "abstain": "abstain", "absent": "absent"}
-CALLED_OUT = ("us", "russia", "ukraine")
 
 
 def resolution_label(row: pd.Series, lang: str) -> str:
@@ -28,8 +28,18 @@ def resolution_label(row: pd.Series, lang: str) -> str:
     return f"{esc(row['resolution'])}<br><sup>{body} · {row['date']:%Y-%m-%d}</sup>"
 
 
-def un_votes(votes: pd.DataFrame, sources: pd.DataFrame, lang: str) -> Plot:
+def un_votes(
+    votes: pd.DataFrame,
+    sources: pd.DataFrame,
+    lang: str,
+    actors: pd.DataFrame | None = None,
+) -> Plot:
+    """Each vote's ``called_out`` actors (story.yaml) are named beside its bar, by their
+    name in ``actors``."""
     lang = check_lang(lang)
+    names = (
+        dict(zip(actors["id"], actors[f"name_{lang}"], strict=True)) if actors is not None else {}
+    )
     df = votes.sort_values(["date", "body", "resolution"], kind="stable")
     labels = source_labels(sources)
     ys = [resolution_label(r, lang) for _, r in df.iterrows()]
@@ -57,8 +67,8 @@ def un_votes(votes: pd.DataFrame, sources: pd.DataFrame, lang: str) -> Plot:
         )
     for y, (_, r) in zip(ys, df.iterrows(), strict=True):
         notes = [
-            f"{label(f'side_{s}', lang)}: {label(r['notable'][s], lang)}"
-            for s in CALLED_OUT
+            f"{esc(names.get(s, s))}: {label(r['notable'][s], lang)}"
+            for s in r["called_out"]
             if s in r["notable"]
         ]
         if notes:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from parley.base.palette import SIDE_COLOURS
 from parley.charts.common import (
     axis_title,
     base_layout,
@@ -23,9 +22,9 @@ from parley.charts.plot import (
     update_xaxes,
     update_yaxes,
 )
-from parley.charts.positions import SIDE_OFFSET, issue_labels
+from parley.charts.positions import issue_labels
 from parley.i18n import check_lang, label
-from parley.story.fields import SIDES
+from parley.tables import sides as side_table
 from parley.tables.stances import latest_stated, zone_table
 
 
@@ -35,6 +34,8 @@ def zone_of_agreement(
     as_of: pd.Timestamp,
     lang: str,
     settlement: dict[str, float] | None = None,
+    *,
+    sides: pd.DataFrame,
 ) -> Plot:
     """Acceptable ranges as bars, red lines as crosses, the shared overlap shaded per issue.
 
@@ -65,21 +66,24 @@ def zone_of_agreement(
             "<extra></extra>",
         ),
     )
-    for side in SIDES:
+    side_ids = side_table.side_ids(sides)
+    styles, offset = side_table.styles(sides), side_table.offsets(side_ids)
+    for side in side_ids:
+        style, name = styles[side], esc(styles[side].name(lang))
         part = ranges[ranges["side"] == side]
         add_trace(
             fig,
             bar(
-                y=[rows[i] - SIDE_OFFSET[side] for i in part["issue"]],
+                y=[rows[i] - offset[side] for i in part["issue"]],
                 x=(part["acceptable_high"] - part["acceptable_low"]).clip(lower=0.08).tolist(),
                 base=part["acceptable_low"].tolist(),
                 orientation="h",
-                name=label(f"side_{side}", lang),
+                name=style.name(lang),
                 legendgroup=side,
-                marker={"color": SIDE_COLOURS[side]},
+                marker={"color": style.colour, "line": side_table.edge(style, {"width": 0})},
                 width=0.12,
                 customdata=part["acceptable_high"].tolist(),
-                hovertemplate=f"{esc(label(f'side_{side}', lang))} — "
+                hovertemplate=f"{name} — "
                 f"{esc(label('acceptable', lang))}: %{{base:g}}–%{{customdata:g}}<extra></extra>",
             ),
         )
@@ -87,20 +91,20 @@ def zone_of_agreement(
         add_trace(
             fig,
             scatter(
-                y=[rows[i] - SIDE_OFFSET[side] for i in lines["issue"]],
+                y=[rows[i] - offset[side] for i in lines["issue"]],
                 x=lines["red_line_at"].tolist(),
                 mode="markers",
-                name=f"{label(f'side_{side}', lang)} — {label('red_line', lang)}",
+                name=f"{style.name(lang)} — {label('red_line', lang)}",
                 legendgroup=side,
                 showlegend=False,
                 marker={
                     "symbol": "x-thin-open",
                     "size": 14,
-                    "color": SIDE_COLOURS[side],
-                    "line": {"width": 3, "color": SIDE_COLOURS[side]},
+                    "color": style.outline,
+                    "line": {"width": 3, "color": style.outline},
                 },
                 hovertext=[
-                    f"{esc(label(f'side_{side}', lang))} — {label('red_line', lang)} "
+                    f"{name} — {label('red_line', lang)} "
                     f"({r['red_line_at']:g}): {wrap(esc(r[f'red_line_{lang}']), 40)}"
                     for _, r in lines.iterrows()
                 ],

@@ -81,8 +81,22 @@ SourceIds = Annotated[
     Field(min_length=1, description="Ids of entries in sources.yaml; at least one."),
 ]
 
-Group = Literal["us", "russia", "ukraine", "europe", "international", "other"]
-SIDES: tuple[str, ...] = ("us", "russia", "ukraine", "europe")
+# The sides of a negotiation are the story's own (story.yaml `sides`); an actor's group is
+# one of them or one of these generic groups, shown after the sides in every chart.
+GENERIC_GROUPS: tuple[str, ...] = ("international", "other")
+Group = Annotated[
+    str,
+    StringConstraints(pattern=SLUG_RE.pattern, max_length=120),
+    Field(
+        description="The side an actor belongs to: the id of one of the `sides` in "
+        "story.yaml, or `international` or `other`."
+    ),
+]
+Colour = Annotated[
+    str,
+    StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$"),
+    Field(description="A colour written #RRGGBB."),
+]
 Verification = Literal["verified", "unverified", "disputed"]
 VoteChoice = Literal["in_favour", "against", "abstain", "absent"]
 OfferStatus = Literal["floated", "discussed", "agreed", "signed", "expired", "rejected"]

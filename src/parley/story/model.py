@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints, model_validator
 
 from parley.story.fields import (
+    Colour,
     Count,
     Date,
     Entry,
@@ -80,10 +81,7 @@ class Role(Strict):
 class Actor(Entry):
     kind: Literal["state", "person", "organisation"]
     name: Text
-    group: Group = Field(
-        description="The side an actor belongs to; the four sides are us, "
-        "russia, ukraine and europe."
-    )
+    group: Group
     roles: list[Role] = Field(default_factory=list)
     sources: list[Slug] = Field(default_factory=list)
     variants: list[NonEmpty] = Field(
@@ -330,6 +328,23 @@ class Chapter(Entry):
     notes: Text | None = None
 
 
+class Side(Strict):
+    """One side of the negotiation: its id (an actor's `group`), names and colour."""
+
+    id: Slug
+    name: Text
+    colour: Colour = Field(
+        description="Marker colour: at least 3:1 contrast on the chart background "
+        "(WCAG 1.4.11) unless `outline` gives it; every pair of sides at least ΔE00 10 apart "
+        "under simulated protanopia, deuteranopia and tritanopia (`parley validate` checks)."
+    )
+    outline: Colour | None = Field(
+        None,
+        description="A darker edge drawn round the side's markers, for a `colour` lighter "
+        "than 3:1 on the chart background; then the outline must reach 3:1.",
+    )
+
+
 class StoryMeta(Strict):
     title: Text
     subtitle: Text | None = None
@@ -339,6 +354,14 @@ class StoryMeta(Strict):
     takeaways: list[Text] = Field(
         default_factory=list,
         description="The original article's own closing points; shown attributed to it.",
+    )
+    sides: Annotated[list[Side], Field(min_length=2)] = Field(
+        description="The sides of the negotiation, in the order charts and legends show them."
+    )
+    called_out: list[Slug] = Field(
+        default_factory=list,
+        description="Actor ids whose vote the UN-votes chart names beside each resolution "
+        "(when votes.yaml records it under `notable`).",
     )
     chapters: Annotated[list[Chapter], Field(min_length=1)]
     pair_checked: PairWaivers = Field(default_factory=dict)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-from parley.story.fields import FIGURES
+from parley.base import colour
+from parley.base.palette import PAPER, PLOT_BACKGROUND
+from parley.story.fields import FIGURES, GENERIC_GROUPS
 from parley.story.model import Story
 from parley.story.parsed import Parsed
 from parley.story.problems import Problem
@@ -87,8 +89,21 @@ def cross_check(story: Story, files: dict[str, Parsed], story_file: Parsed) -> l
 
     issue_by_id = {i.id: i for i in story.issues}
 
+    side_ids = [side.id for side in story.meta.sides]
+    groups = {*side_ids, *GENERIC_GROUPS}
     for a in story.actors:
         refs("actors", a.id, "sources", a.sources, "sources")
+        if a.group not in groups:
+            out.append(
+                Problem(
+                    files["actors"].name,
+                    files["actors"].line(a.id, "group"),
+                    a.id,
+                    "group",
+                    f"unknown side {a.group!r} (the sides in story.yaml: {', '.join(side_ids)}; "
+                    f"or one of: {', '.join(GENERIC_GROUPS)})",
+                )
+            )
         for k, r in enumerate(a.roles):
             if r.from_ is not None and r.to is not None and r.to < r.from_:
                 out.append(
@@ -192,9 +207,24 @@ def cross_check(story: Story, files: dict[str, Parsed], story_file: Parsed) -> l
                     )
                 )
 
+    loc = story_file.located
+    out.extend(check_sides(story, loc.line_of if loc else None))
+    # Unless actors.yaml itself failed to read (that problem is reported on its own).
+    for k, actor in enumerate(story.meta.called_out if files["actors"].located else ()):
+        if actor not in ids["actors"]:
+            line = loc.line_of(("called_out", k)) if loc else None
+            out.append(
+                Problem(
+                    "story.yaml",
+                    line,
+                    "called_out",
+                    f"called_out[{k}]",
+                    f"unknown actor id {actor!r} (not in actors.yaml)",
+                )
+            )
+
     # story.yaml: chapter ids unique, figure ids known.
     seen: set[str] = set()
-    loc = story_file.located
     for k, ch in enumerate(story.meta.chapters):
         if ch.id in seen:
             line = loc.line_of(("chapters", k)) if loc else None
@@ -211,4 +241,60 @@ def cross_check(story: Story, files: dict[str, Parsed], story_file: Parsed) -> l
                         f"unknown figure id {fig!r} (one of: {', '.join(FIGURES)})",
                     )
                 )
+    return out
+
+
+def check_sides(
+    story: Story, line_of: Callable[[tuple[str | int, ...]], int | None] | None
+) -> list[Problem]:
+    """story.yaml `sides`: unique ids apart from the generic groups, markers a reader can
+    see on the chart background (WCAG 1.4.11: 3:1, by the colour or its outline), and
+    colours that stay apart under simulated colour-vision deficiency (Machado et al. 2009,
+    severity 1.0: protanopia, deuteranopia, tritanopia; CIEDE2000 ΔE >= 10 per pair)."""
+    out: list[Problem] = []
+
+    def at(k: int, *path: str) -> int | None:
+        return line_of(("sides", k, *path)) if line_of else None
+
+    seen: set[str] = set()
+    for k, side in enumerate(story.meta.sides):
+        if side.id in seen or side.id in GENERIC_GROUPS:
+            why = "duplicate side id" if side.id in seen else "a generic group, not a side"
+            out.append(Problem("story.yaml", at(k, "id"), side.id, "id", why))
+        seen.add(side.id)
+        edge = side.outline or side.colour
+        worst = min(colour.contrast(edge, bg) for bg in (PLOT_BACKGROUND, PAPER))
+        if worst < colour.MIN_CONTRAST:
+            field = "outline" if side.outline else "colour"
+            out.append(
+                Problem(
+                    "story.yaml",
+                    at(k, field),
+                    side.id,
+                    field,
+                    f"{edge} has {worst:.2f}:1 contrast on the chart background "
+                    f"{PLOT_BACKGROUND}; markers need {colour.MIN_CONTRAST:g}:1 (WCAG 1.4.11): "
+                    "darken the colour or add a darker `outline`",
+                )
+            )
+    fills = {side.id: side.colour for side in story.meta.sides}
+    index = {side.id: k for k, side in enumerate(story.meta.sides)}
+    for vision in colour.VISIONS:
+        seen_as = {sid: colour.simulate(c, vision) for sid, c in fills.items()}
+        ids = list(fills)
+        for i, a in enumerate(ids):
+            for b in ids[i + 1 :]:
+                d = colour.delta_e(seen_as[a], seen_as[b])
+                if d < colour.MIN_DELTA_E:
+                    out.append(
+                        Problem(
+                            "story.yaml",
+                            at(index[b], "colour"),
+                            b,
+                            "colour",
+                            f"{fills[b]} is too close to side {a!r} ({fills[a]}) "
+                            f"{'' if vision == 'normal' else 'under simulated ' + vision + ' '}"
+                            f"(CIEDE2000 ΔE {d:.1f} < {colour.MIN_DELTA_E:g})",
+                        )
+                    )
     return out

@@ -12,6 +12,7 @@ import pandas as pd
 
 from parley.story.fields import Text
 from parley.story.model import Story
+from parley.tables.sides import sides
 
 _EMPTY = ""
 
@@ -222,6 +223,8 @@ def votes(story: Story) -> pd.DataFrame:
             "absent": v.counts.absent,
             "sponsors": list(v.sponsors),
             "notable": dict(v.notable),
+            # The states story.yaml asks the chart to name, where this vote records them.
+            "called_out": [a for a in story.meta.called_out if a in v.notable],
             "sources": list(v.sources),
         }
         for v in story.votes
@@ -239,6 +242,7 @@ def votes(story: Story) -> pd.DataFrame:
         "absent",
         "sponsors",
         "notable",
+        "called_out",
         "sources",
     ]
     return pd.DataFrame(rows, columns=cols)
@@ -375,6 +379,7 @@ def changes(story: Story) -> pd.DataFrame:
 
 
 TABLES: dict[str, Callable[[Story], pd.DataFrame]] = {
+    "sides": sides,
     "events": events,
     "sources": sources,
     "actors": actors,

@@ -13,7 +13,6 @@ from typing import Any
 
 import pandas as pd
 
-from parley.story.fields import SIDES
 from parley.tables.stances import latest_stated
 
 
@@ -74,14 +73,15 @@ RANGE_COLUMNS = ("issue", "acceptable_low", "acceptable_high")
 LINE_COLUMNS = ("issue", "red_line_at", "stance", "red_line_ja", "red_line_en")
 
 
-def stated_limits(positions: pd.DataFrame, as_of: pd.Timestamp) -> Limits:
+def stated_limits(positions: pd.DataFrame, as_of: pd.Timestamp, sides: tuple[str, ...]) -> Limits:
+    """``sides``: the story's side ids, in the order verdicts are given."""
     ranges = latest_stated(positions, as_of, "acceptable_low")
     lines = latest_stated(positions, as_of, "red_line_at")
     return Limits(
         ranges={
-            side: list(_columns(ranges[ranges["side"] == side], RANGE_COLUMNS)) for side in SIDES
+            side: list(_columns(ranges[ranges["side"] == side], RANGE_COLUMNS)) for side in sides
         },
-        lines={side: list(_columns(lines[lines["side"] == side], LINE_COLUMNS)) for side in SIDES},
+        lines={side: list(_columns(lines[lines["side"] == side], LINE_COLUMNS)) for side in sides},
     )
 
 
@@ -93,7 +93,7 @@ def _columns(rows: pd.DataFrame, columns: tuple[str, ...]) -> zip[tuple[Any, ...
 def judge(limits: Limits, settlement: dict[str, float]) -> list[Verdict]:
     """One verdict per side against precomputed :class:`Limits`."""
     out = []
-    for side in SIDES:
+    for side in limits.ranges:
         crossings = []
         for issue, at, stance, text_ja, text_en in limits.lines[side]:
             value = settlement.get(issue)
@@ -109,10 +109,13 @@ def judge(limits: Limits, settlement: dict[str, float]) -> list[Verdict]:
 
 
 def verdicts(
-    positions: pd.DataFrame, as_of: pd.Timestamp, settlement: dict[str, float]
+    positions: pd.DataFrame,
+    as_of: pd.Timestamp,
+    settlement: dict[str, float],
+    sides: tuple[str, ...],
 ) -> list[Verdict]:
     """One verdict per side, from each side's latest stated ranges and red lines."""
-    return judge(stated_limits(positions, as_of), settlement)
+    return judge(stated_limits(positions, as_of, sides), settlement)
 
 
 def closest_scenario(scenarios: pd.DataFrame, settlement: dict[str, float]) -> tuple[str, float]:

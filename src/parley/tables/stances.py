@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from parley.story.fields import SIDES
+from parley.story.fields import GENERIC_GROUPS
 
 
 def latest_by_side(positions: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
     """Each side's most recent position per issue stated on or before ``day``."""
-    known = positions[(positions["as_of"] <= day) & positions["side"].isin(SIDES)]
+    known = positions[(positions["as_of"] <= day) & ~positions["side"].isin(GENERIC_GROUPS)]
     if known.empty:
         return known
     known = known.sort_values(["as_of", "id"], kind="stable")
@@ -43,7 +43,9 @@ def snapshots(positions: pd.DataFrame, dates: list[pd.Timestamp]) -> list[list[o
     """For each of ``dates`` (ascending), the index labels :func:`latest_by_side` would
     return on that day, in its order: one pass over the statements in date order, instead
     of a filter, sort and group per monthly frame (most of the position map's build)."""
-    known = positions[positions["side"].isin(SIDES)].sort_values(["as_of", "id"], kind="stable")
+    known = positions[~positions["side"].isin(GENERIC_GROUPS)].sort_values(
+        ["as_of", "id"], kind="stable"
+    )
     keys = list(zip(known["issue"], known["side"], strict=True))
     when = known["as_of"].to_numpy()
     labels = known.index.to_numpy(dtype=object)

@@ -33,32 +33,32 @@ class FigureSpec:
 
 
 def _timeline(t: Tables, as_of: pd.Timestamp, lang: str) -> Plot:
-    return timeline(t["events"], t["sources"], lang)
+    return timeline(t["events"], t["sources"], lang, sides=t["sides"])
 
 
 def _position_map(t: Tables, as_of: pd.Timestamp, lang: str) -> Plot:
     start = t["events"]["date"].min() if len(t["events"]) else None
     return positions.position_map(
-        t["positions"], t["issues"], t["actors"], t["sources"], as_of, lang, start
+        t["positions"], t["issues"], t["actors"], t["sources"], as_of, lang, start, sides=t["sides"]
     )
 
 
 def _trajectories(t: Tables, as_of: pd.Timestamp, lang: str) -> Plot:
     return positions.trajectories(
-        t["positions"], t["issues"], t["actors"], t["sources"], as_of, lang
+        t["positions"], t["issues"], t["actors"], t["sources"], as_of, lang, sides=t["sides"]
     )
 
 
 def _zone(t: Tables, as_of: pd.Timestamp, lang: str) -> Plot:
-    return zone.zone_of_agreement(t["positions"], t["issues"], as_of, lang)
+    return zone.zone_of_agreement(t["positions"], t["issues"], as_of, lang, sides=t["sides"])
 
 
 def _votes(t: Tables, as_of: pd.Timestamp, lang: str) -> Plot:
-    return un_votes(t["votes"], t["sources"], lang)
+    return un_votes(t["votes"], t["sources"], lang, actors=t["actors"])
 
 
 def _economy(t: Tables, as_of: pd.Timestamp, lang: str) -> Plot:
-    return economy(t["offers"], t["actors"], t["sources"], lang)
+    return economy(t["offers"], t["actors"], t["sources"], lang, sides=t["sides"])
 
 
 def _voices(t: Tables, as_of: pd.Timestamp, lang: str) -> Plot:
@@ -66,11 +66,11 @@ def _voices(t: Tables, as_of: pd.Timestamp, lang: str) -> Plot:
 
 
 def _scenarios(t: Tables, as_of: pd.Timestamp, lang: str) -> Plot:
-    return scenarios(t["scenarios"], t["positions"], t["issues"], as_of, lang)
+    return scenarios(t["scenarios"], t["positions"], t["issues"], as_of, lang, sides=t["sides"])
 
 
 def _whos_who(t: Tables, as_of: pd.Timestamp, lang: str) -> str:
-    return tables_view.whos_who(t["actors"], lang)
+    return tables_view.whos_who(t["actors"], lang, sides=t["sides"])
 
 
 def _glossary(t: Tables, as_of: pd.Timestamp, lang: str) -> str:

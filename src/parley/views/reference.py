@@ -7,18 +7,16 @@ import json
 import pandas as pd
 
 from parley.base.markup import escape as e
-from parley.base.palette import SIDE_COLOURS
 from parley.i18n import check_lang, label
-from parley.story.fields import SIDES
-
-GROUP_ORDER = (*SIDES, "international", "other")
+from parley.tables import sides as side_table
 
 
-def whos_who(actors: pd.DataFrame, lang: str) -> str:
+def whos_who(actors: pd.DataFrame, lang: str, *, sides: pd.DataFrame) -> str:
     """People grouped by side with every dated role; states and organisations listed after."""
     lang = check_lang(lang)
+    styles = side_table.styles(sides)
     people = actors[actors["kind"] == "person"].copy()
-    people["order"] = people["group"].map({g: i for i, g in enumerate(GROUP_ORDER)})
+    people["order"] = people["group"].map({g: i for i, g in enumerate(styles)})
     people = people.sort_values(["order", f"name_{lang}"], kind="stable")
     rows = []
     for _, a in people.iterrows():
@@ -32,10 +30,10 @@ def whos_who(actors: pd.DataFrame, lang: str) -> str:
             )
             for r in roles
         )
-        colour = SIDE_COLOURS.get(a["group"], SIDE_COLOURS["other"])
+        style = side_table.style_of(styles, a["group"])
         rows.append(
-            f'<tr><td><span style="color:{colour}">●</span> '
-            f"{e(label('side_' + a['group'], lang))}</td>"
+            f'<tr><td><span style="color:{style.colour}">●</span> '
+            f"{e(style.name(lang))}</td>"
             f"<td><b>{e(a[f'name_{lang}'])}</b></td><td>{role_text}</td></tr>"
         )
     return (

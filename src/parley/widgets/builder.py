@@ -12,11 +12,10 @@ import ipywidgets as w
 import pandas as pd
 
 from parley import i18n
-from parley.base.palette import SIDE_COLOURS
 from parley.charts.plot import Plot
 from parley.charts.zone import zone_of_agreement
-from parley.story.fields import SIDES
 from parley.story.model import Story
+from parley.tables import sides as side_table
 from parley.tables.frames import Tables
 from parley.tables.settlement import (
     Verdict,
@@ -39,7 +38,10 @@ class ScenarioBuilder:
         self.as_of = pd.Timestamp(story.meta.as_of)
         self._hold = False
         # Ranges and red lines depend on the positions and as_of only: once, not per move.
-        self._limits = stated_limits(tables["positions"], self.as_of)
+        self._styles = side_table.styles(tables["sides"])
+        self._limits = stated_limits(
+            tables["positions"], self.as_of, side_table.side_ids(tables["sides"])
+        )
         self._charts: dict[str, Plot] = {}  # per language, see _draw_chart
         self.sliders = {
             issue.id: w.FloatSlider(
@@ -154,6 +156,7 @@ class ScenarioBuilder:
                 self.as_of,
                 lang,
                 settlement=self.settlement,
+                sides=self.tables["sides"],
             )
         return self._charts[lang]
 
@@ -177,7 +180,7 @@ class ScenarioBuilder:
         issues = {i.id: i.title(lang) for i in self.story.issues}
         rows = []
         for v in result:
-            colour = SIDE_COLOURS[v.side]
+            style = self._styles[v.side]
             if v.crossings:
                 crossed = "<br>".join(
                     f"✗ {e(issues[c.issue])}: {e(c.text_ja if lang == 'ja' else c.text_en)}"
@@ -194,8 +197,8 @@ class ScenarioBuilder:
             else:
                 distance = "✓ " + e(i18n.label("builder_inside", lang))
             rows.append(
-                f'<tr><td><span style="color:{colour}">●</span> '
-                f"{e(i18n.label(f'side_{v.side}', lang))}</td>"
+                f'<tr><td><span style="color:{style.colour}">●</span> '
+                f"{e(style.name(lang))}</td>"
                 f"<td>{crossed}</td><td>{distance}</td></tr>"
             )
         sid, rms = closest_scenario(self.tables["scenarios"], settlement)
@@ -223,4 +226,4 @@ class ScenarioBuilder:
         )
 
 
-__all__ = ["SIDES", "ScenarioBuilder"]
+__all__ = ["ScenarioBuilder"]

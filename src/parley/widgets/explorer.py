@@ -16,18 +16,16 @@ import pandas as pd
 from ipywidgets.widgets.widget_description import DescriptionWidget
 
 from parley import i18n
-from parley.base.palette import SIDE_ORDER
 from parley.charts.common import source_labels
 from parley.charts.plot import Plot
 from parley.charts.timeline import prepare, timeline, trace_data
-from parley.story.fields import SIDES
 from parley.story.model import Story
+from parley.tables import sides as side_table
 from parley.tables.explore import BadCode, Filter, filter_mask, search_haystack
 from parley.tables.frames import Tables
 from parley.widgets.cards import event_card
 from parley.widgets.chart import Chart
 
-SIDES_IN_FIGURE = SIDE_ORDER
 KINDS = (
     "call",
     "meeting",
@@ -62,10 +60,10 @@ class _View:
     result_labels: np.ndarray
 
     @classmethod
-    def build(cls, prepared: pd.DataFrame, figure: Plot) -> _View:
+    def build(cls, prepared: pd.DataFrame, figure: Plot, in_figure: tuple[str, ...]) -> _View:
         side = prepared["side"].to_numpy()
         sides = {}
-        for s in SIDES_IN_FIGURE:
+        for s in in_figure:
             positions = np.flatnonzero(side == s)
             sides[s] = (positions, prepared.iloc[positions])
         return cls(
@@ -82,6 +80,9 @@ class Explorer:
         self.story = story
         self.tables = tables
         self.events = tables["events"]
+        self._styles = side_table.styles(tables["sides"])
+        self._side_ids = side_table.side_ids(tables["sides"])
+        self._in_figure = tuple(self._styles)  # the timeline's traces: sides, then groups
         self.lang = i18n.resolve(lang)
         self.filter = Filter()
         self._hold = False
@@ -210,7 +211,7 @@ class Explorer:
         self._hold = True
         try:
             people = sorted(self.story.actors, key=lambda a: a.name(self.lang))
-            self.sides.options = [(i18n.label(f"side_{s}", self.lang), s) for s in SIDES]
+            self.sides.options = [(self._styles[s].name(self.lang), s) for s in self._side_ids]
             self.kinds.options = [(i18n.label(f"kind_event_{k}", self.lang), k) for k in KINDS]
             self.actor.options = [(i18n.label("explorer_all", self.lang), ALL)] + [
                 (a.name(self.lang), a.id) for a in people
@@ -244,7 +245,7 @@ class Explorer:
 
     def _show_filter(self, flt: Filter) -> None:
         """Put a filter's values into the controls (without re-rendering each one)."""
-        self.sides.value = tuple(s for s in flt.sides if s in SIDES)
+        self.sides.value = tuple(s for s in flt.sides if s in self._side_ids)
         self.kinds.value = tuple(k for k in flt.kinds if k in KINDS)
         self.actor.value = (
             flt.actors[0]
@@ -321,9 +322,14 @@ class Explorer:
                 result_label=prepared["date"].dt.strftime("%Y-%m-%d") + "  " + title
             )
             fig = timeline(
-                self.events, self.tables["sources"], lang, prepared=prepared, every_side=True
+                self.events,
+                self.tables["sources"],
+                lang,
+                prepared=prepared,
+                every_side=True,
+                sides=self.tables["sides"],
             )
-            self._views[lang] = _View.build(prepared, fig)
+            self._views[lang] = _View.build(prepared, fig, self._in_figure)
         return self._views[lang]
 
     def _draw(self) -> None:
@@ -342,7 +348,7 @@ class Explorer:
         # Refill the existing traces, in one message: far cheaper than a new figure per
         # keystroke. A side whose rows did not change keeps its trace (nothing to send).
         changes = {}
-        for index, side in enumerate(SIDES_IN_FIGURE):
+        for index, side in enumerate(self._in_figure):
             positions, part = view.sides[side]
             kept = keep[positions]
             if side in self._shown and np.array_equal(self._shown[side], kept):
