@@ -93,8 +93,13 @@ def lab(hex_colour: str) -> RGB:
 
 def delta_e(a: str, b: str) -> float:
     """CIEDE2000 ΔE between two sRGB colours."""
-    l1, a1, b1 = lab(a)
-    l2, a2, b2 = lab(b)
+    return delta_e_lab(lab(a), lab(b))
+
+
+def delta_e_lab(first: RGB, second: RGB) -> float:
+    """CIEDE2000 ΔE between two CIELAB colours (kL = kC = kH = 1)."""
+    l1, a1, b1 = first
+    l2, a2, b2 = second
     c1, c2 = math.hypot(a1, b1), math.hypot(a2, b2)
     c_bar7 = ((c1 + c2) / 2) ** 7
     g = 0.5 * (1 - math.sqrt(c_bar7 / (c_bar7 + 25**7)))
