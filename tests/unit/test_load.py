@@ -191,7 +191,7 @@ CASES = [
         "story.yaml",
         "figures: [timeline]",
         "figures: [timelime]",
-        "story.yaml:20: overview: figures[0]: unknown figure id 'timelime'",
+        "story.yaml:24: overview: figures[0]: unknown figure id 'timelime'",
     ),
     (
         "story.yaml",
@@ -203,7 +203,7 @@ CASES = [
         "story.yaml",
         "answer: {ja: 答え, en: An answer}",
         "answer: {ja: 答え}",
-        "story.yaml:17: overview: chapters.0.answer.en: missing translation (en)",
+        "story.yaml:21: overview: chapters.0.answer.en: missing translation (en)",
     ),
     (
         "glossary.yaml",

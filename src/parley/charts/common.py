@@ -10,6 +10,7 @@ import pandas as pd
 from parley.base.markup import escape
 from parley.base.palette import FONT_FAMILY, INK, PAPER, PLOT_BACKGROUND
 from parley.charts.plot import Plot, update_layout, update_xaxes, update_yaxes
+from parley.i18n import label
 
 
 def esc(text: object) -> str:
@@ -143,6 +144,14 @@ def base_layout(fig: Plot, title: str, height: int = 520) -> Plot:
     update_xaxes(fig, gridcolor="rgba(127,127,127,0.25)")
     update_yaxes(fig, gridcolor="rgba(127,127,127,0.25)")
     return fig
+
+
+def stance_axis(issues: pd.DataFrame, lang: str) -> str:
+    """The story's title for stance axes (story.yaml `stance_axis`), else a plain one."""
+    column = f"axis_{lang}"
+    if column in issues and len(issues) and issues[column].iloc[0]:
+        return str(issues[column].iloc[0])
+    return label("stance", lang)
 
 
 def axis_title(text: str) -> dict[str, str]:

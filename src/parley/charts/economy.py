@@ -41,7 +41,7 @@ def economy(
         first = steps.iloc[0]
         side = groups.get(first["from"], "other")
         style = side_table.style_of(styles, side)
-        sector = label(f"sector_{first['sector']}", lang, default=first["sector"])
+        sector = first[f"sector_{lang}"] or first["sector"]
         if sector not in sectors:
             sectors.append(sector)
         hover = [

@@ -21,6 +21,7 @@ from parley.charts.common import (
     date_ticks,
     esc,
     source_labels,
+    stance_axis,
     wrap,
 )
 from parley.charts.plot import (
@@ -190,7 +191,7 @@ def position_map(
     update_xaxes(
         fig,
         range=[-0.5, 10.5],
-        title=axis_title(label("stance_axis", lang)),
+        title=axis_title(stance_axis(issues, lang)),
         zeroline=False,
         tickvals=[0, 5, 10],
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from parley.charts.common import axis_title, base_layout, esc
+from parley.charts.common import axis_title, base_layout, esc, stance_axis
 from parley.charts.plot import (
     Plot,
     add_trace,
@@ -78,7 +78,7 @@ def scenarios(
         )
     base_layout(fig, label("scenarios_title", lang), height=540)
     update_xaxes(
-        fig, range=[-0.5, 10.5], title=axis_title(label("stance_axis", lang)), tickvals=[0, 5, 10]
+        fig, range=[-0.5, 10.5], title=axis_title(stance_axis(issues, lang)), tickvals=[0, 5, 10]
     )
     update_yaxes(fig, categoryorder="array", categoryarray=list(names.values())[::-1])
     # Scenario names are long: a legend under the chart keeps the plot area wide.

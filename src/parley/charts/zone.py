@@ -10,6 +10,7 @@ from parley.charts.common import (
     axis_title,
     base_layout,
     esc,
+    stance_axis,
     wrap,
 )
 from parley.charts.plot import (
@@ -132,7 +133,7 @@ def zone_of_agreement(
     base_layout(fig, label("zone_title", lang), height=520)
     update_layout(fig, barmode="overlay")
     update_xaxes(
-        fig, range=[-0.3, 10.3], title=axis_title(label("stance_axis", lang)), tickvals=[0, 5, 10]
+        fig, range=[-0.3, 10.3], title=axis_title(stance_axis(issues, lang)), tickvals=[0, 5, 10]
     )
     update_yaxes(
         fig,

@@ -358,6 +358,16 @@ class StoryMeta(Strict):
     sides: Annotated[list[Side], Field(min_length=2)] = Field(
         description="The sides of the negotiation, in the order charts and legends show them."
     )
+    stance_axis: Text | None = Field(
+        None,
+        description="The title of every stance axis (what 0 and the top of the scales "
+        "mean for this story); a plain 'Stance' when omitted.",
+    )
+    sectors: dict[Slug, Text] = Field(
+        default_factory=dict,
+        description="The name of each offer `sector` id used in offers.yaml; an id without "
+        "one is shown as written.",
+    )
     called_out: list[Slug] = Field(
         default_factory=list,
         description="Actor ids whose vote the UN-votes chart names beside each resolution "

@@ -145,6 +145,8 @@ def issues(story: Story) -> pd.DataFrame:
             "id": i.id,
             **_bilingual("title", i.title),
             **_bilingual("question", i.question),
+            # The story's title for every stance axis, on each issue's row.
+            **_bilingual("axis", story.meta.stance_axis),
             "scale_min": i.scale.min,
             "scale_max": i.scale.max,
             **_bilingual("min_label", i.scale.min_label),
@@ -158,6 +160,8 @@ def issues(story: Story) -> pd.DataFrame:
         "title_en",
         "question_ja",
         "question_en",
+        "axis_ja",
+        "axis_en",
         "scale_min",
         "scale_max",
         "min_label_ja",
@@ -253,6 +257,7 @@ def offers(story: Story) -> pd.DataFrame:
         {
             "id": o.id,
             "sector": o.sector,
+            **_bilingual("sector", story.meta.sectors.get(o.sector)),
             "from": o.from_,
             "to": o.to,
             "date": pd.Timestamp(step.date),
@@ -267,6 +272,8 @@ def offers(story: Story) -> pd.DataFrame:
     cols = [
         "id",
         "sector",
+        "sector_ja",
+        "sector_en",
         "from",
         "to",
         "date",
