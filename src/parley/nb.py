@@ -96,13 +96,29 @@ def _html(make_html: Callable[[Story, str], str]) -> None:
     _show(lambda lang: make_html(s, lang))
 
 
+# Chapters a story may leave out (a story need not have UN votes or an economic track, say):
+# a notebook's section for an absent chapter shows nothing, from its intro() to the next.
+_absent: dict[str, bool] = {"section": False}
+
+
+def _has_chapter(chapter_id: str) -> bool:
+    return any(ch.id == chapter_id for ch in story().meta.chapters)
+
+
 def _chapter_call(fn: Callable[[Story, str, str], str], chapter_id: str) -> None:
     s = story()
-    try:
-        views.chapter_of(s, chapter_id)
-    except views.UnknownChapter as exc:
-        raise StoryProblem(str(exc.args[0])) from None
+    if not _has_chapter(chapter_id):
+        return  # an optional chapter this story does not tell
     _show(lambda lang: fn(s, chapter_id, lang))
+
+
+def _shown_figure(figure_id: str) -> bool:
+    """A figure is left out in an absent chapter's section, or when the story has nothing
+    for it to show (no votes, no offers…)."""
+    if _absent["section"]:
+        return False
+    kind = figures.REGISTRY[figure_id].cites
+    return kind is None or bool(getattr(story(), kind))
 
 
 # --- what notebooks call ---------------------------------------------------------------
@@ -138,7 +154,9 @@ def header() -> None:
 
 
 def intro(chapter_id: str) -> None:
-    """What the reader will learn: the chapter's question-and-answer hook."""
+    """What the reader will learn: the chapter's question-and-answer hook. Opens the
+    chapter's section: if the story has no such chapter, the section shows nothing."""
+    _absent["section"] = not _has_chapter(chapter_id)
     _chapter_call(views.hook, chapter_id)
 
 
@@ -163,6 +181,8 @@ def figure(figure_id: str) -> None:
     """A chart with its short text description beside it (for screen readers too)."""
     if figure_id not in figures.REGISTRY:
         raise StoryProblem(f"unknown figure {figure_id!r}; known: {', '.join(figures.REGISTRY)}")
+    if not _shown_figure(figure_id):
+        return
     spec = figures.REGISTRY[figure_id]
     as_of = pd.Timestamp(story().meta.as_of)
     if spec.description:
@@ -182,11 +202,10 @@ def sources(chapter_id: str | None = None) -> None:
     s = story()
     if chapter_id is None:
         ids = [src.id for src in s.sources]
+    elif not _has_chapter(chapter_id):
+        return  # an optional chapter this story does not tell
     else:
-        try:
-            ids = figures.cited_sources(s, views.chapter_of(s, chapter_id).figures)
-        except views.UnknownChapter as exc:
-            raise StoryProblem(str(exc.args[0])) from None
+        ids = figures.cited_sources(s, views.chapter_of(s, chapter_id).figures)
     _show(lambda lang: views.sources(s, ids, lang))
 
 
@@ -222,6 +241,8 @@ def _display_widget(widget: Any) -> None:
 
 def explorer() -> None:
     """The explorer widget; in static exports, the timeline above it stands in."""
+    if _absent["section"]:
+        return
     if not _live_kernel():
         _static_stand_in("explorer_static")
         return
@@ -232,6 +253,8 @@ def explorer() -> None:
 
 def scenario_builder() -> None:
     """The scenario builder widget; in static exports, the charts around it stand in."""
+    if _absent["section"] or not story().scenarios:
+        return
     if not _live_kernel():
         _static_stand_in("builder_static")
         return
