@@ -86,3 +86,11 @@ def offsets(ids: tuple[str, ...]) -> dict[str, float]:
     """Sides sit on slightly different rows within an issue, so equal stances never hide
     each other: each side's shift from the issue's row, centred."""
     return {side: (k - (len(ids) - 1) / 2) * 0.14 for k, side in enumerate(ids)}
+
+
+def dot_style(style: Style) -> str:
+    """The inline CSS of a side's ● beside its name in an HTML table: its colour, edged in
+    its outline where it has one (the same 3:1 rule as the charts' markers)."""
+    if style.outline != style.colour:
+        return f"color:{style.colour};-webkit-text-stroke:1px {style.outline}"
+    return f"color:{style.colour}"

@@ -32,7 +32,7 @@ def whos_who(actors: pd.DataFrame, lang: str, *, sides: pd.DataFrame) -> str:
         )
         style = side_table.style_of(styles, a["group"])
         rows.append(
-            f'<tr><td><span style="color:{style.colour}">●</span> '
+            f'<tr><td><span style="{side_table.dot_style(style)}">●</span> '
             f"{e(style.name(lang))}</td>"
             f"<td><b>{e(a[f'name_{lang}'])}</b></td><td>{role_text}</td></tr>"
         )

@@ -197,7 +197,7 @@ class ScenarioBuilder:
             else:
                 distance = "✓ " + e(i18n.label("builder_inside", lang))
             rows.append(
-                f'<tr><td><span style="color:{style.colour}">●</span> '
+                f'<tr><td><span style="{side_table.dot_style(style)}">●</span> '
                 f"{e(style.name(lang))}</td>"
                 f"<td>{crossed}</td><td>{distance}</td></tr>"
             )
