@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -111,6 +112,33 @@ def serve(
         yield Server(url, log)
     finally:
         _stop(proc)
+
+
+_CONSOLE: dict[int, list[str]] = {}  # per page (its id): what watch_console collected
+
+
+def watch_console(page: Any) -> None:
+    """Collect ``page``'s console errors and uncaught exceptions from now on."""
+    errors = _CONSOLE.setdefault(id(page), [])
+
+    def console(message: Any) -> None:
+        if message.type == "error":
+            where = (message.location or {}).get("url", "")
+            errors.append(f"console: {message.text} ({where})")
+
+    page.on("console", console)
+    page.on("pageerror", lambda exc: errors.append(f"uncaught: {exc}"))
+
+
+def console_errors(page: Any) -> list[str]:
+    """The console errors and uncaught exceptions of ``page`` so far (the browser's own
+    "Failed to load resource" lines included: a missing file is an error too)."""
+    return list(_CONSOLE.get(id(page), []))
+
+
+def assert_no_console_errors(page: Any) -> None:
+    errors = console_errors(page)
+    assert not errors, f"{len(errors)} console errors:\n" + "\n".join(errors)
 
 
 def server_env(tmp: Path) -> dict[str, str]:
