@@ -311,3 +311,24 @@ def test_widgets_do_not_import_plotlys_figure_widget() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_app_mode_draws_figures_with_the_chart_widget(monkeypatch) -> None:
+    """In Voilà a figure is a Chart (our front end), not plotly's mimetype, whose renderer
+    throws there after drawing; elsewhere it stays the mimetype (JupyterLab, committed
+    notebooks)."""
+    from parley import nb
+    from parley.publish import render
+
+    shown: list[Any] = []
+    monkeypatch.setattr(nb, "display", lambda obj, **_: shown.append(obj))
+    monkeypatch.setattr(nb, "_live", [])  # (no display handles to relabel here)
+    monkeypatch.delenv("PLOTLY_RENDERER", raising=False)
+    monkeypatch.setenv("VOILA_REQUEST_URL", "http://127.0.0.1:8866/voila/render/01-overview.ipynb")
+    nb.figure("timeline")
+    charts = [obj for obj in shown if isinstance(obj, Chart)]
+    assert len(charts) == 1 and charts[0].data and charts[0].layout.get("title")
+    monkeypatch.delenv("VOILA_REQUEST_URL")
+    shown.clear()
+    nb.figure("timeline")
+    assert any(isinstance(obj, dict) and render.PLOTLY_MIMETYPE in obj for obj in shown)
