@@ -221,20 +221,19 @@ def test_a_view_that_missed_a_message_redraws_from_the_next_state(wire) -> None:
 
 def test_the_chart_syncs_itself_once_the_kernel_is_idle(monkeypatch) -> None:
     """In a kernel (an event loop runs), for views opened after a change."""
-    import asyncio
+    from kernel_support import in_a_kernel_cell
 
     from parley.widgets import chart as chart_module
 
     monkeypatch.setattr(chart_module, "IDLE_DELAY", 0.01)
     chart = Chart({"data": [{"type": "bar", "x": [1]}], "layout": {}})
 
-    async def cell() -> None:
+    def cell() -> list[dict[str, Any]]:
         chart.restyle(0, {"x": [2]})
         chart.restyle(0, {"x": [3]})
-        assert chart._figure_data == [{"type": "bar", "x": [1]}]
-        await asyncio.sleep(0.05)  # the cell is done, the kernel idle
+        return copy.deepcopy(chart._figure_data)  # within the cell: not yet
 
-    asyncio.run(cell())
+    assert in_a_kernel_cell(cell, idle=0.1) == [{"type": "bar", "x": [1]}]
     assert chart._figure_data == [{"type": "bar", "x": [3]}] and chart._figure_rev == 2
 
 
