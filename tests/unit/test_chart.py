@@ -182,7 +182,6 @@ def test_traces_restyled_together_travel_in_one_message(wire) -> None:
     chart = Chart({"data": [dict(trace), dict(trace), dict(trace)], "layout": {}})
     front = wire[chart.model_id]
     sent: list[dict] = []
-    chart.on_msg(lambda *_: None)  # (messages from the front end only; see below)
     send = chart.send
     chart.send = lambda content, buffers=None: (sent.append(content), send(content, buffers))
     chart.restyle_traces({0: {"x": [1]}, 2: {"x": [3, 3]}, 1: {"marker": {"size": 9}}})
