@@ -141,6 +141,23 @@ def assert_no_console_errors(page: Any) -> None:
     assert not errors, f"{len(errors)} console errors:\n" + "\n".join(errors)
 
 
+# What the Chart widgets' front end (src/parley/widgets/chart.js) loaded on the page: the
+# plotly.js bundles it ran (by name) and the <script> elements it added for them.
+PLOTLY_LOADED = """() => [Object.keys(globalThis.__parleyPlotly || {}),
+  document.querySelectorAll('script[src^="blob:"]').length,
+  document.querySelectorAll('.js-plotly-plot').length]"""
+
+
+def assert_plotly_once(page: Any, charts: int) -> None:
+    """The widget charts on the page draw with one plotly.js, run once: the exports'.
+    ``charts``: how many plotly charts the page shows at least."""
+    from parley.base.plotlyjs import plotly_bundle
+
+    names, scripts, drawn = page.evaluate(PLOTLY_LOADED)
+    assert drawn >= charts, f"{drawn} plotly charts on the page"
+    assert names == [plotly_bundle({"scatter"})[1]] and scripts == 1, (names, scripts)
+
+
 def server_env(tmp: Path) -> dict[str, str]:
     """The environment a reader's server gets, with Jupyter's per-user state kept in tmp (and
     no make state when `make test` runs the tests)."""

@@ -8,7 +8,7 @@ import time
 from typing import Any
 
 import pytest
-from e2e_support import TIMINGS, Server, assert_no_console_errors
+from e2e_support import TIMINGS, Server, assert_no_console_errors, assert_plotly_once
 
 from parley import i18n
 
@@ -137,6 +137,7 @@ def test_clicking_a_point_opens_its_card(app: Server, page: Any) -> None:
     expect(card).to_be_visible(timeout=30_000)
     heading = (card.locator("h3, h4, strong, b").first.text_content() or "").strip()
     assert heading and heading[:12] in hovered.replace("\u00a0", " "), (heading, hovered)
+    assert_plotly_once(page, charts=2)  # the timeline figure (a Chart here) and the explorer's
     assert_no_console_errors(page)
 
 

@@ -8,7 +8,7 @@ import time
 from typing import Any
 
 import pytest
-from e2e_support import TIMINGS, Server, assert_no_console_errors
+from e2e_support import TIMINGS, Server, assert_no_console_errors, assert_plotly_once
 
 from parley import i18n
 
@@ -152,4 +152,5 @@ def test_widget_charts_fill_their_box(lab: Server, page: Any) -> None:
         arg=[chart.element_handle(), before],
         timeout=60_000,
     )
+    assert_plotly_once(page, charts=1)
     assert_no_console_errors(page)
