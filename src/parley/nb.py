@@ -73,6 +73,15 @@ def _show(make: Make) -> None:
     if not isinstance(made, str) and render.renderer() != render.DEFAULT_RENDERER:
         render.show(made)  # exports: an HTML renderer; nothing to switch live there
         return
+    if not isinstance(made, str) and i18n.in_app():
+        # Voilà: plotly's own renderer for its mimetype throws once per figure there
+        # ("r.setData is not a function", after drawing). The Chart widget draws the figure
+        # on the plotly.js the page already loads for the widgets; a language switch
+        # rebuilds the page, so there is nothing to relabel in place.
+        from parley.widgets.chart import Chart
+
+        display(Chart(made))
+        return
     data, raw = _bundle(made)
     handle = display(data, raw=raw, display_id=True)
     _live.append((handle, make))

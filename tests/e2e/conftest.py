@@ -18,13 +18,18 @@ from e2e_support import (
     free_port,
     serve,
     server_env,
+    watch_console,
 )
 
 
 @pytest.fixture
 def page(chromium: Any) -> Iterator[Any]:
+    """A page whose console errors and uncaught exceptions are collected from the start
+    (:func:`e2e_support.console_errors`; the Lab and app tests assert there are none)."""
     context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    yield context.new_page()
+    page = context.new_page()
+    watch_console(page)
+    yield page
     context.close()
 
 

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -111,6 +112,50 @@ def serve(
         yield Server(url, log)
     finally:
         _stop(proc)
+
+
+_CONSOLE: dict[int, list[str]] = {}  # per page (its id): what watch_console collected
+
+
+def watch_console(page: Any) -> None:
+    """Collect ``page``'s console errors and uncaught exceptions from now on."""
+    errors = _CONSOLE.setdefault(id(page), [])
+
+    def console(message: Any) -> None:
+        if message.type == "error":
+            where = (message.location or {}).get("url", "")
+            errors.append(f"console: {message.text} ({where})")
+
+    page.on("console", console)
+    page.on("pageerror", lambda exc: errors.append(f"uncaught: {exc}"))
+
+
+def console_errors(page: Any) -> list[str]:
+    """The console errors and uncaught exceptions of ``page`` so far (the browser's own
+    "Failed to load resource" lines included: a missing file is an error too)."""
+    return list(_CONSOLE.get(id(page), []))
+
+
+def assert_no_console_errors(page: Any) -> None:
+    errors = console_errors(page)
+    assert not errors, f"{len(errors)} console errors:\n" + "\n".join(errors)
+
+
+# What the Chart widgets' front end (src/parley/widgets/chart.js) loaded on the page: the
+# plotly.js bundles it ran (by name) and the <script> elements it added for them.
+PLOTLY_LOADED = """() => [Object.keys(globalThis.__parleyPlotly || {}),
+  document.querySelectorAll('script[src^="blob:"]').length,
+  document.querySelectorAll('.js-plotly-plot').length]"""
+
+
+def assert_plotly_once(page: Any, charts: int) -> None:
+    """The widget charts on the page draw with one plotly.js, run once: the exports'.
+    ``charts``: how many plotly charts the page shows at least."""
+    from parley.base.plotlyjs import plotly_bundle
+
+    names, scripts, drawn = page.evaluate(PLOTLY_LOADED)
+    assert drawn >= charts, f"{drawn} plotly charts on the page"
+    assert names == [plotly_bundle({"scatter"})[1]] and scripts == 1, (names, scripts)
 
 
 def server_env(tmp: Path) -> dict[str, str]:

@@ -8,7 +8,7 @@ import time
 from typing import Any
 
 import pytest
-from e2e_support import TIMINGS, Server
+from e2e_support import TIMINGS, Server, assert_no_console_errors, assert_plotly_once
 
 from parley import i18n
 
@@ -69,6 +69,7 @@ def test_overview_first_load_no_code_language_switch(app: Server, page: Any) -> 
     english.click()
     expect(title).to_have_text(i18n.label("timeline_title", "en"), timeout=LOAD_TIMEOUT_MS)
     assert_no_code(page)
+    assert_no_console_errors(page)
 
 
 def test_explorer_search_redraws_its_chart(app: Server, page: Any) -> None:
@@ -99,6 +100,7 @@ def test_explorer_search_redraws_its_chart(app: Server, page: Any) -> None:
         timeout=60_000,
     )
     assert points.count() > 0
+    assert_no_console_errors(page)
 
 
 def test_clicking_a_point_opens_its_card(app: Server, page: Any) -> None:
@@ -135,6 +137,8 @@ def test_clicking_a_point_opens_its_card(app: Server, page: Any) -> None:
     expect(card).to_be_visible(timeout=30_000)
     heading = (card.locator("h3, h4, strong, b").first.text_content() or "").strip()
     assert heading and heading[:12] in hovered.replace("\u00a0", " "), (heading, hovered)
+    assert_plotly_once(page, charts=2)  # the timeline figure (a Chart here) and the explorer's
+    assert_no_console_errors(page)
 
 
 TAB_LIMIT = 40  # Tab presses allowed to reach a control from the one before it
@@ -166,6 +170,7 @@ def test_explorer_works_from_the_keyboard(app: Server, page: Any) -> None:
     # "YYYY-MM-DD  title", which the list shows with no-break spaces
     title = chosen.replace("\u00a0", " ").split(None, 1)[1]
     expect(card).to_contain_text(title, timeout=60_000)
+    assert_no_console_errors(page)
 
 
 def test_scenario_builder_works_from_the_keyboard(app: Server, page: Any) -> None:
@@ -181,3 +186,4 @@ def test_scenario_builder_works_from_the_keyboard(app: Server, page: Any) -> Non
     for _ in range(6):  # 0.5 a step: three points towards 10
         page.keyboard.press("ArrowRight")
     expect(verdict).not_to_have_text(before, timeout=60_000)
+    assert_no_console_errors(page)

@@ -8,7 +8,7 @@ import time
 from typing import Any
 
 import pytest
-from e2e_support import TIMINGS, Server
+from e2e_support import TIMINGS, Server, assert_no_console_errors, assert_plotly_once
 
 from parley import i18n
 
@@ -71,8 +71,6 @@ def open_and_run_all(lab: Server, page: Any, notebook: str, workspace: str = "")
 def test_run_all_then_switch_language_updates_the_figure(lab: Server, page: Any) -> None:
     from playwright.sync_api import expect
 
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
     # The path Binder's badge opens (urlpath=lab/tree/notebooks/01-overview.ipynb).
     seconds = open_and_run_all(lab, page, "01-overview.ipynb")
     TIMINGS["JupyterLab: Run All Cells of 01-overview"] = f"{seconds:.1f} s"
@@ -86,7 +84,7 @@ def test_run_all_then_switch_language_updates_the_figure(lab: Server, page: Any)
     expect(title).to_have_text(i18n.label("timeline_title", "ja"))
     page.get_by_role("button", name="English", exact=True).click()
     expect(title).to_have_text(i18n.label("timeline_title", "en"), timeout=30_000)
-    assert errors == []
+    assert_no_console_errors(page)
 
 
 # Each plotly chart inside a widget box: its drawn width and its box's width.
@@ -128,3 +126,31 @@ def test_widget_charts_fill_their_box(lab: Server, page: Any) -> None:
     expect(title).to_have_text(i18n.label("timeline_title", "en"), timeout=30_000)
     expect(points).to_have_count(before)  # the same events, relabelled
     expect(page.get_by_label(i18n.label("explorer_query", "en"), exact=True)).to_have_count(1)
+
+    # Hover a point, click it: the click travels to the kernel, which opens its card.
+    card = page.locator(".jp-Notebook .parley-card")
+    expect(card).to_have_count(0)
+    point = points.nth(before // 2)
+    point.scroll_into_view_if_needed()
+    box = point.bounding_box()
+    assert box
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    hover = chart.locator(".hoverlayer .hovertext").first
+    expect(hover).to_be_visible(timeout=10_000)
+    hovered = (hover.text_content() or "").replace("\u00a0", " ")
+    page.mouse.click(x, y)
+    expect(card).to_be_visible(timeout=30_000)
+    heading = (card.locator("h3, h4, strong, b").first.text_content() or "").strip()
+    assert heading and heading[:12] in hovered, (heading, hovered)
+
+    # A search updates the chart in place (fewer points, restyled by the kernel).
+    page.get_by_placeholder(i18n.label("explorer_query_hint", "en")).fill("Alaska")
+    page.wait_for_function(
+        "([g, n]) => { const k = g.querySelectorAll('.cartesianlayer .scatterlayer .point')"
+        ".length; return k > 0 && k < n; }",
+        arg=[chart.element_handle(), before],
+        timeout=60_000,
+    )
+    assert_plotly_once(page, charts=1)
+    assert_no_console_errors(page)

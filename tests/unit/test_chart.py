@@ -1,5 +1,5 @@
-"""The chart widget speaks plotly's FigureWidget protocol: what it sends over the wire, applied
-as plotly's front-end model applies it, draws the figure the kernel believes is shown."""
+"""The chart widget's own protocol: what it sends over the wire, applied as its front end
+(chart.js) applies it with plotly.js, draws the figure the kernel believes is shown."""
 
 from __future__ import annotations
 
@@ -17,13 +17,14 @@ import pytest
 
 from parley import i18n
 from parley.widgets import Explorer, ScenarioBuilder
-from parley.widgets.chart import WIDGET_BUNDLE, Chart, flatten
+from parley.widgets.chart import FRONT_END, Chart, PlotlyJS, flatten
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 
 
 def _set(target: Any, dotted: str, value: Any) -> None:
-    """lodash's _.set / _.unset on a dotted path, as the front end's model uses them."""
+    """A property set on a dotted path, as Plotly.restyle and Plotly.relayout set it (null
+    removes it)."""
     *parents, last = dotted.split(".")
     for key in parents:
         target = target.setdefault(key, {})
@@ -34,36 +35,44 @@ def _set(target: Any, dotted: str, value: Any) -> None:
 
 
 class FrontEnd:
-    """plotly's front-end FigureModel (js/src/widget.ts), reduced to the messages it handles:
-    the figure a view opened now would draw."""
+    """chart.js reduced to the figure it draws: the state when a view opens, then each
+    message applied as the plotly.js call chart.js makes for it would apply it."""
 
     def __init__(self, state: dict[str, Any]) -> None:
-        self.data = copy.deepcopy(state["_widget_data"])
-        self.layout = copy.deepcopy(state["_widget_layout"])
-        self.received: list[str] = []  # the names of the non-empty updates since it opened
+        self.state = copy.deepcopy(state)  # the front end's model: the traits it was sent
+        self.received: list[str] = []  # the messages' types and the states' keys since then
+        self._draw()
 
-    def receive(self, state: dict[str, Any]) -> None:
-        for name, msg in state.items():
-            if msg is None:
-                continue
-            self.received.append(name)
-            if name == "_py2js_addTraces":
-                self.data.extend(copy.deepcopy(msg["trace_data"]))
-            elif name == "_py2js_deleteTraces":
-                for i in sorted(msg["delete_inds"], reverse=True):
-                    del self.data[i]
-            elif name == "_py2js_restyle":
-                traces = msg["restyle_traces"]
-                for key, values in msg["restyle_data"].items():
-                    for n, t in enumerate(traces):
-                        _set(self.data[t], key, values[n % len(values)])
-            elif name == "_py2js_relayout":
-                for key, value in msg["relayout_data"].items():
-                    _set(self.layout, key, value)
-            elif name in ("_widget_data", "_widget_layout"):
-                setattr(self, name.removeprefix("_widget_"), copy.deepcopy(msg))
-            elif name.startswith("_py2js_"):
-                raise AssertionError(f"a message the front end would need: {name}")
+    def _draw(self) -> None:
+        self.data = copy.deepcopy(self.state["_figure_data"])
+        self.layout = copy.deepcopy(self.state["_figure_layout"])
+        self.rev = self.state["_figure_rev"]
+
+    def update(self, state: dict[str, Any]) -> None:
+        """A state update carries the traits that changed."""
+        self.received.extend(state)
+        self.state.update(copy.deepcopy(state))
+        if "_figure_rev" in state and state["_figure_rev"] > self.rev:
+            self._draw()  # chart.js redraws from the state
+
+    def custom(self, msg: dict[str, Any]) -> None:
+        self.received.append(msg["type"])
+        if msg["type"] == "fit":
+            return
+        assert msg["rev"] == self.rev + 1, "a message out of order"
+        self.rev = msg["rev"]
+        if msg["type"] == "react":  # Plotly.react(div, data, layout)
+            self.data, self.layout = copy.deepcopy(msg["data"]), copy.deepcopy(msg["layout"])
+        elif msg["type"] == "restyle":  # Plotly.restyle(div, update, traces)
+            traces = msg["traces"]
+            for key, values in msg["update"].items():
+                for n, t in enumerate(traces):
+                    _set(self.data[t], key, values[n % len(values)])
+        elif msg["type"] == "relayout":  # Plotly.relayout(div, update)
+            for key, value in msg["update"].items():
+                _set(self.layout, key, value)
+        else:
+            raise AssertionError(f"a message chart.js does not handle: {msg['type']}")
 
     @property
     def figure(self) -> dict[str, Any]:
@@ -76,12 +85,17 @@ def wire(monkeypatch: pytest.MonkeyPatch) -> dict[str, FrontEnd]:
     ends: dict[str, FrontEnd] = {}
     opened = Chart.open
 
+    def receive(model_id: str, data: dict[str, Any]) -> None:
+        json.dumps(data)  # what travels is JSON
+        if data["method"] == "custom":
+            ends[model_id].custom(data["content"])
+        elif data["method"] == "update":
+            ends[model_id].update(data["state"])
+
     def open_(self: Chart) -> None:
         opened(self)
         ends[self.model_id] = FrontEnd(self.get_state())
-        self.comm.send = lambda data=None, buffers=None, **_: ends[self.model_id].receive(
-            data["state"]
-        )
+        self.comm.send = lambda data=None, buffers=None, **_: receive(self.model_id, data)
 
     monkeypatch.setattr(Chart, "open", open_)
     return ends
@@ -111,7 +125,10 @@ def test_explorer_front_end_draws_what_the_kernel_shows(wire, mini_story, tables
         fresh.set_filters(**ex.filter.__dict__)
         assert _plotly(front.figure) == _plotly(fresh.chart.plot)
     ex.chart.fit_width()
-    assert front.layout["autosize"] is True
+    assert front.received[-1] == "fit"
+    # A view opened now draws the state, which sync brings up to the figure shown.
+    ex.chart.sync()
+    assert FrontEnd(ex.chart.get_state()).figure == ex.chart.plot
 
 
 def test_widgets_send_their_first_figure_once(wire, mini_story, tables) -> None:
@@ -165,11 +182,12 @@ def test_traces_restyled_together_travel_in_one_message(wire) -> None:
     chart = Chart({"data": [dict(trace), dict(trace), dict(trace)], "layout": {}})
     front = wire[chart.model_id]
     sent: list[dict] = []
-    chart.observe(lambda ch: ch["new"] and sent.append(ch["new"]), names="_py2js_restyle")
+    send = chart.send
+    chart.send = lambda content, buffers=None: (sent.append(content), send(content, buffers))
     chart.restyle_traces({0: {"x": [1]}, 2: {"x": [3, 3]}, 1: {"marker": {"size": 9}}})
     assert sent == [
-        {"restyle_data": {"x": [[1], [3, 3]]}, "restyle_traces": [0, 2]},
-        {"restyle_data": {"marker.size": [9]}, "restyle_traces": [1]},
+        {"type": "restyle", "update": {"x": [[1], [3, 3]]}, "traces": [0, 2], "rev": 1},
+        {"type": "restyle", "update": {"marker.size": [9]}, "traces": [1], "rev": 2},
     ]
     assert front.data == chart.data
     assert [t["x"] for t in chart.data] == [[1], [0], [3, 3]]
@@ -182,11 +200,56 @@ def test_sync_writes_the_shown_figure_into_the_state() -> None:
     """Voilà draws a chart from the state it asks for, which messages do not change."""
     chart = Chart({"data": [{"type": "bar", "x": [1]}], "layout": {}})
     chart.restyle(0, {"x": [2]})
-    assert chart._widget_data == [{"type": "bar", "x": [1]}]
+    assert chart._figure_data == [{"type": "bar", "x": [1]}] and chart._figure_rev == 0
     assert chart.sync() is chart
-    assert chart._widget_data == [{"type": "bar", "x": [2]}]
+    assert chart._figure_data == [{"type": "bar", "x": [2]}] and chart._figure_rev == 1
     chart.restyle(0, {"x": [3]})  # the state is a copy, not the figure being edited
-    assert chart._widget_data == [{"type": "bar", "x": [2]}]
+    assert chart._figure_data == [{"type": "bar", "x": [2]}]
+
+
+def test_a_view_that_missed_a_message_redraws_from_the_next_state(wire) -> None:
+    chart = Chart({"data": [{"type": "bar", "x": [1]}], "layout": {}})
+    chart.restyle(0, {"x": [2]})
+    late = FrontEnd(chart.get_state())  # a view opened after the message: it draws x=[1]
+    chart.restyle(0, {"x": [3]})
+    with pytest.raises(AssertionError, match="out of order"):
+        late.custom({"type": "restyle", "update": {"x": [[3]]}, "traces": [0], "rev": 2})
+    late.update(chart.sync().get_state())
+    assert late.figure == chart.plot
+
+
+def test_the_chart_syncs_itself_once_the_kernel_is_idle(monkeypatch) -> None:
+    """In a kernel (an event loop runs), for views opened after a change."""
+    from kernel_support import in_a_kernel_cell
+
+    from parley.widgets import chart as chart_module
+
+    monkeypatch.setattr(chart_module, "IDLE_DELAY", 0.01)
+    chart = Chart({"data": [{"type": "bar", "x": [1]}], "layout": {}})
+
+    def cell() -> list[dict[str, Any]]:
+        chart.restyle(0, {"x": [2]})
+        chart.restyle(0, {"x": [3]})
+        return copy.deepcopy(chart._figure_data)  # within the cell: not yet
+
+    assert in_a_kernel_cell(cell, idle=0.1) == [{"type": "bar", "x": [1]}]
+    assert chart._figure_data == [{"type": "bar", "x": [3]}] and chart._figure_rev == 2
+
+
+def test_one_plotly_js_per_kernel_and_bundle(wire) -> None:
+    """plotly.js travels once (its own widget), never in a chart's state; a trace type the
+    basic bundle cannot draw moves the chart to the full bundle, as the exports do."""
+    bar = Chart({"data": [{"type": "bar", "x": [1]}], "layout": {}})
+    line = Chart({"data": [{"type": "scatter", "x": [1]}], "layout": {}})
+    assert bar._plotly is line._plotly and isinstance(bar._plotly, PlotlyJS)
+    assert bar._plotly.name.startswith("plotly.js basic ")
+    assert len(bar._plotly.source) > 1_000_000
+    state = json.dumps(bar.get_state())
+    assert len(state) < 20_000 and bar.get_state()["_plotly"] == f"IPY_MODEL_{bar._plotly.model_id}"
+    front = wire[bar.model_id]
+    bar.show({"data": [{"type": "choropleth", "z": [1]}], "layout": {}})
+    assert bar._plotly.name.startswith("plotly.js full ")
+    assert bar._figure_rev == 1 and front.figure == bar.plot
 
 
 def test_a_click_opens_the_event_and_the_same_click_again_still_counts(mini_story, tables) -> None:
@@ -194,30 +257,17 @@ def test_a_click_opens_the_event_and_the_same_click_again_still_counts(mini_stor
     trace = next(i for i, t in enumerate(ex.chart.data) if t["x"])
     event = ex.chart.data[trace]["customdata"][0][0]
 
-    def from_front_end(kind: str) -> None:
-        ex.chart.set_state(  # as ipywidgets applies a message from the front end
-            {
-                "_js2py_pointsCallback": {
-                    "event_type": kind,
-                    "points": {
-                        "trace_indexes": [trace],
-                        "point_indexes": [0],
-                        "xs": [None],
-                        "ys": [None],
-                    },
-                    "device_state": None,
-                    "selector": None,
-                }
-            }
-        )
+    def from_front_end(content: Any) -> None:  # as ipywidgets hands on a custom message
+        ex.chart._handle_custom_msg(content, [])
 
-    from_front_end("plotly_hover")
+    from_front_end({"event": "hover", "trace": trace, "point": 0})
     assert ex.filter.selected != event, "hovering opens nothing"
-    from_front_end("plotly_click")
+    from_front_end({"event": "click", "trace": trace, "point": 0})
     assert ex.filter.selected == event and ex.card.value
     ex.select(None)
-    from_front_end("plotly_click")
+    from_front_end({"event": "click", "trace": trace, "point": 0})
     assert ex.filter.selected == event
+    from_front_end({"event": "click", "trace": None, "point": None})  # a click on no point
 
 
 def test_flatten_keeps_lists_and_empty_dicts_whole() -> None:
@@ -229,13 +279,18 @@ def test_flatten_keeps_lists_and_empty_dicts_whole() -> None:
     }
 
 
-def test_plotlys_front_end_handles_every_message_we_send() -> None:
-    """A plotly upgrade that renamed the protocol would fail here, not in a reader's notebook."""
-    bundle = WIDGET_BUNDLE.read_text(encoding="utf-8")
-    ours = [n for n in Chart.class_trait_names() if re.match(r"_(py2js|js2py|widget|last)_", n)]
-    assert len(ours) == 10
-    for name in ours:
-        assert f'"{name}"' in bundle, name
+def test_the_front_end_uses_plotly_js_documented_api_only() -> None:
+    """chart.js handles every message the kernel sends, calls only plotly.js's documented
+    functions, and is small (it travels with every chart; plotly.js travels once)."""
+    js = FRONT_END.read_text(encoding="utf-8")
+    assert Chart._esm == js and len(js) < 20_000
+    for kind in ("react", "restyle", "relayout", "fit"):
+        assert f'"{kind}"' in js, kind
+    called = set(re.findall(r"\bPlotly\.([\w.]+)\(", js))
+    assert called <= {"react", "restyle", "relayout", "Plots.resize", "purge"}, called
+    assert '"plotly_click"' in js and 'event: "click"' in js
+    for name in ("_figure_data", "_figure_layout", "_figure_rev", "_config", "_plotly"):
+        assert f'"{name}"' in js and Chart.class_traits()[name].metadata["sync"], name
 
 
 def test_widgets_do_not_import_plotlys_figure_widget() -> None:
@@ -254,3 +309,24 @@ def test_widgets_do_not_import_plotlys_figure_widget() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_app_mode_draws_figures_with_the_chart_widget(monkeypatch) -> None:
+    """In Voilà a figure is a Chart (our front end), not plotly's mimetype, whose renderer
+    throws there after drawing; elsewhere it stays the mimetype (JupyterLab, committed
+    notebooks)."""
+    from parley import nb
+    from parley.publish import render
+
+    shown: list[Any] = []
+    monkeypatch.setattr(nb, "display", lambda obj, **_: shown.append(obj))
+    monkeypatch.setattr(nb, "_live", [])  # (no display handles to relabel here)
+    monkeypatch.delenv("PLOTLY_RENDERER", raising=False)
+    monkeypatch.setenv("VOILA_REQUEST_URL", "http://127.0.0.1:8866/voila/render/01-overview.ipynb")
+    nb.figure("timeline")
+    charts = [obj for obj in shown if isinstance(obj, Chart)]
+    assert len(charts) == 1 and charts[0].data and charts[0].layout.get("title")
+    monkeypatch.delenv("VOILA_REQUEST_URL")
+    shown.clear()
+    nb.figure("timeline")
+    assert any(isinstance(obj, dict) and render.PLOTLY_MIMETYPE in obj for obj in shown)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 from pathlib import Path
@@ -194,8 +195,8 @@ def test_nested_figures_carry_their_first_draw(mini_story, tables) -> None:
     explorer = Explorer(mini_story, tables, lang="en")
     builder = ScenarioBuilder(mini_story, tables, lang="en")
     for chart in (explorer.chart, builder.chart):
-        assert chart._widget_data == chart.data and len(chart.data) > 0
-        assert chart._widget_layout == chart.layout and chart.layout.get("title")
+        assert chart._figure_data == chart.data and len(chart.data) > 0
+        assert chart._figure_layout == chart.layout and chart.layout.get("title")
 
 
 def test_app_mode_reads_the_page_language(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -365,27 +366,15 @@ def test_notebook_widgets_prepare_the_other_language(monkeypatch: pytest.MonkeyP
         assert [c.args[1] for c in warm.call_args_list] == ["en"], cls.__name__
 
 
-def test_fit_width_makes_plotly_measure_the_box_again() -> None:
-    """A widget's chart is first drawn before its box is on the page (plotly.js's 700 px
-    default); autosize off then on makes the front end measure the box again, and the chart
-    does it each time a view reports its first draw (and only then)."""
+def test_fit_width_asks_the_front_end_to_measure_the_box_again() -> None:
+    """The front end draws once its box is laid out and follows its resizes; fit_width is
+    one unnumbered message (Plotly.Plots.resize) that changes nothing in the figure."""
     from parley.widgets.chart import Chart
 
     chart = Chart({"data": [], "layout": {"autosize": True}})
     sent: list[dict] = []
-    chart.observe(lambda ch: ch["new"] and sent.append(ch["new"]), names="_py2js_relayout")
+    chart.send = lambda content, buffers=None: sent.append(content)
+    before = copy.deepcopy(chart.plot)
     chart.fit_width()
-    fitted = [{"relayout_data": {"autosize": False}}, {"relayout_data": {"autosize": True}}]
-    assert sent == fitted
-    assert chart.layout["autosize"] is True
-
-    def report(delta: dict) -> None:  # as ipywidgets applies a message from the front end
-        chart.set_state({"_js2py_traceDeltas": delta})
-
-    sent.clear()
-    report({"trace_deltas": [], "trace_edit_id": 0})  # a view's first draw
-    assert sent == fitted
-    report({"trace_deltas": [], "trace_edit_id": 0})  # a second view, the same report
-    assert sent == fitted * 2
-    report({"trace_deltas": []})  # after one of our own changes: no edit id, no refit
-    assert sent == fitted * 2
+    assert sent == [{"type": "fit"}]
+    assert chart.plot == before and chart._figure_rev == 0

@@ -11,12 +11,12 @@ from functools import cache
 from pathlib import Path
 
 from parley.base.palette import FONT_FAMILY
+from parley.base.plotlyjs import BASIC_TRACES, COMPILE_HINT, bundle_version, plotly_bundle
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 ASSETS = TEMPLATES / "parley_assets"
 VENDOR = HERE / "vendor"
-BASIC_TRACES = frozenset({"scatter", "bar", "pie"})  # what plotly.js-basic-dist draws
 
 
 def script_safe_js(source: str) -> str:
@@ -44,32 +44,6 @@ def _font_css() -> str:
     return f":root {{ --parley-font: {FONT_FAMILY}; }}"
 
 
-# V8's explicit compile hint (Chromium 136+; other engines read a comment): compile every
-# function of the script at once. An export draws its first chart as soon as plotly.js has
-# run, so nearly all of plotly's drawing code is called on load anyway; compiling it
-# eagerly skips the pre-parse and the lazy re-parse of each function, so pages and decks
-# are ready sooner (the bench's readiness figures show by how much).
-COMPILE_HINT = "//# allFunctionsCalledOnLoad\n"
-
-
-def bundle_version(source: str) -> str | None:
-    """The version in a plotly.js bundle's banner ("plotly.js (basic - minified) v4.1.1")."""
-    match = re.search(r"plotly\.js[^\n]*? v(\d+\.\d+\.\d+)", source[:400])
-    return match.group(1) if match else None
-
-
-def plotly_bundle(types: set[str]) -> tuple[str, str]:
-    """(plotly.js source, description): the vendored basic bundle when it can draw every
-    trace type and matches plotly.py's plotly.js version, else plotly.py's full bundle."""
-    from plotly.offline import get_plotlyjs, get_plotlyjs_version
-
-    basic = _read(VENDOR / "plotly.js-basic-dist-min" / "plotly-basic.min.js")
-    wanted = get_plotlyjs_version()
-    if types <= BASIC_TRACES and bundle_version(basic) == wanted:
-        return COMPILE_HINT + basic, f"plotly.js basic {wanted}"
-    return COMPILE_HINT + get_plotlyjs(), f"plotly.js full {wanted}"
-
-
 def deck_assets(types: set[str]) -> tuple[list[str], list[str], str]:
     reveal = VENDOR / "reveal.js"
     styles = [
@@ -95,3 +69,16 @@ def page_assets(types: set[str]) -> tuple[list[str], list[str], str]:
         return styles, [], "no charts"
     plotly_js, described = plotly_bundle(types)
     return styles, [plotly_js, _read(ASSETS / "charts.js"), _read(ASSETS / "page.js")], described
+
+
+# The choice of plotly.js is shared with the Chart widget (parley.base.plotlyjs).
+__all__ = [
+    "BASIC_TRACES",
+    "COMPILE_HINT",
+    "bundle_version",
+    "deck_assets",
+    "page_assets",
+    "plotly_bundle",
+    "script_safe_js",
+    "style_safe_css",
+]

@@ -2,45 +2,71 @@
 
 plotly's ``FigureWidget`` would draw the same, but a kernel pays to import it (it pulls
 plotly's renderer registry — nbformat, jsonschema — and its property validators — narwhals) and
-again per figure to validate every property it is given: a large share of a widget notebook's
-time (see the bench's notebook figures). Our figures are already plotly's JSON, validated
-against plotly's schema in the tests, so :class:`Chart` skips that layer and speaks
-FigureWidget's own front-end protocol to plotly's own front end
-(``plotly/package_data/widgetbundle.js``, the file FigureWidget loads): the same drawing,
-hover, zoom, legend and click events in JupyterLab and Voilà.
+again per figure to validate every property it is given, and its front end
+(``widgetbundle.js``, 5 MB, sent with every widget) speaks a private protocol that a plotly
+release may change. Our figures are already plotly's JSON, validated against plotly's schema
+in the tests, so :class:`Chart` sends them as they are to a front end of its own
+(``chart.js``, an anywidget module) that calls plotly.js's documented API: ``Plotly.react``,
+``Plotly.restyle``, ``Plotly.relayout``, ``Plotly.Plots.resize``.
 
-The protocol, as plotly.py's ``js/src/widget.ts`` defines it: a new view draws
-``_widget_data`` and ``_widget_layout``; later changes travel as one-shot ``_py2js_*``
-messages (a trait set to the message, then back to None) that every open view applies and
-that the front end's model also applies to its copy of the figure, for views opened later.
-Clicks come back as ``_js2py_pointsCallback``. Of the deltas the front end also reports,
-only ``_js2py_traceDeltas`` is read, for one thing: the one a view sends right after its first
-draw (the only one carrying an edit id, as we send none) is the moment to fit the chart to its
-box (:meth:`Chart.fit_width`). The others are not declared here, so ipywidgets drops them.
+plotly.js itself reaches the page once: every Chart refers to one :class:`PlotlyJS` widget
+per kernel and bundle, holding the same plotly.js the exports inline
+(:func:`parley.base.plotlyjs.plotly_bundle`: the vendored basic bundle, or plotly.py's full one
+for trace types outside it), and the page runs it once however many charts it holds.
+
+What travels (all JSON):
+
+- state: ``_figure_data``, ``_figure_layout`` and ``_figure_rev``, the figure as of the last
+  :meth:`Chart.sync` (a view draws it when it opens), ``_config`` and ``_plotly``;
+- kernel → page, custom messages numbered by ``rev``: ``{"type": "react", "data", "layout"}``
+  (:meth:`Chart.show`), ``{"type": "restyle", "update", "traces"}`` (the arguments of
+  ``Plotly.restyle``), ``{"type": "relayout", "update"}``, and ``{"type": "fit"}``
+  (unnumbered: redraw at the box's width). A view applies the messages after the revision it
+  drew; one that missed a message redraws from the state, which the kernel writes once idle;
+- page → kernel: ``{"event": "click", "trace", "point"}``, the first point a click hits.
 """
 
 from __future__ import annotations
 
+import asyncio
 import copy
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import anywidget
-import plotly
-from traitlets import Dict, Integer, List
+from ipywidgets import widget_serialization
+from traitlets import Dict, Instance, Integer, List, Unicode
 
+from parley.base.loops import IDLE_DELAY
+from parley.base.plotlyjs import plotly_bundle, trace_types
 from parley.charts.plot import Plot, to_plain
 
-#: plotly's front end for FigureWidget, shipped inside the plotly package we depend on (its
-#: version always matches the protocol below: plotly.py's FigureWidget speaks it too).
-WIDGET_BUNDLE = Path(plotly.__file__).parent / "package_data" / "widgetbundle.js"
+#: The front end: plotly.js's documented API, nothing of plotly.py's widget.
+FRONT_END = Path(__file__).with_name("chart.js")
 
 ClickHandler = Callable[[int, int], None]
 
 
-def _message_trait() -> Dict:
-    return Dict(default_value=None, allow_none=True).tag(sync=True)
+class PlotlyJS(anywidget.AnyWidget):
+    """One plotly.js bundle's source, sent to the page once per kernel; never displayed.
+    :func:`library` makes one per bundle and every :class:`Chart` refers to it."""
+
+    _esm = "export default {};"
+    name = Unicode().tag(sync=True)  # "plotly.js basic 4.1.1": the page's cache key
+    source = Unicode().tag(sync=True)
+
+
+_LIBRARIES: dict[str, PlotlyJS] = {}
+
+
+def library(types: set[str]) -> PlotlyJS:
+    """The PlotlyJS widget whose bundle draws ``types`` (one per bundle in this kernel)."""
+    source, name = plotly_bundle(types)
+    lib = _LIBRARIES.get(name)
+    if lib is None or lib.comm is None:  # (a closed widget reaches no page)
+        lib = _LIBRARIES[name] = PlotlyJS(name=name, source=source)
+    return lib
 
 
 def flatten(props: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -80,36 +106,30 @@ class Chart(anywidget.AnyWidget):
     """One chart: :meth:`show` a figure, :meth:`restyle` traces, :meth:`relayout` the layout,
     :meth:`on_click` a point. :attr:`data` and :attr:`layout` are the figure as last sent."""
 
-    _esm = WIDGET_BUNDLE
+    _esm = FRONT_END.read_text(encoding="utf-8")
 
-    _widget_data = List().tag(sync=True)
-    _widget_layout = Dict().tag(sync=True)
+    _figure_data = List().tag(sync=True)
+    _figure_layout = Dict().tag(sync=True)
+    _figure_rev = Integer(0).tag(sync=True)
     _config = Dict().tag(sync=True)
-    _py2js_addTraces = _message_trait()
-    _py2js_deleteTraces = _message_trait()
-    _py2js_restyle = _message_trait()
-    _py2js_relayout = _message_trait()
-    _js2py_pointsCallback = _message_trait()
-    # Not echoed back: the front end only reports it, and it carries every trace's defaults.
-    _js2py_traceDeltas = Dict(default_value=None, allow_none=True).tag(sync=True, echo_update=False)
-    # Read by the front end on every draw; it echoes them in its deltas (see _on_drawn).
-    _last_layout_edit_id = Integer(0).tag(sync=True)
-    _last_trace_edit_id = Integer(0).tag(sync=True)
+    _plotly = Instance(PlotlyJS).tag(sync=True, **widget_serialization)
 
     def __init__(self, plot: Plot | None = None, config: Mapping[str, Any] = ()) -> None:
         plain = to_plain(plot) if plot is not None else {"data": [], "layout": {}}
         self._data: list[dict[str, Any]] = list(plain["data"])
         self._layout: dict[str, Any] = dict(plain.get("layout", {}))
         self._clicks: list[ClickHandler] = []
+        self._rev = 0  # the last change's number (messages and state)
         self._synced = True
+        self._sync_due = False
         # The first figure travels with the widget's own state: no message, no second copy.
         super().__init__(
-            _widget_data=copy.deepcopy(self._data),
-            _widget_layout=copy.deepcopy(self._layout),
+            _figure_data=copy.deepcopy(self._data),
+            _figure_layout=copy.deepcopy(self._layout),
             _config=dict(config),
+            _plotly=library(trace_types(self._data)),
         )
-        self.observe(self._on_points, names="_js2py_pointsCallback")
-        self.observe(self._on_drawn, names="_js2py_traceDeltas")
+        self.on_msg(self._on_message)
 
     # --- what is shown --------------------------------------------------------------------
 
@@ -129,21 +149,19 @@ class Chart(anywidget.AnyWidget):
     # --- changes ----------------------------------------------------------------------------
 
     def show(self, plot: Plot) -> None:
-        """Replace the traces and the layout with ``plot``'s."""
+        """Replace the traces and the layout with ``plot``'s (``Plotly.react``)."""
         plain = to_plain(plot)
         data, layout = list(plain["data"]), dict(plain.get("layout", {}))
         if data == self._data and layout == self._layout:
             return  # already shown (a chart made with its first figure): nothing to send
-        if self._data:
-            self._message("_py2js_deleteTraces", {"delete_inds": list(range(len(self._data)))})
-        # Top-level keys replace their containers whole; a key the new layout lacks is removed.
-        changes = {key: layout.get(key) for key in {**self._layout, **layout}}
-        if changes:
-            self._message("_py2js_relayout", {"relayout_data": changes})
-        if data:
-            self._message("_py2js_addTraces", {"trace_data": data})
         self._data, self._layout = data, layout
-        self._synced = False
+        if library(trace_types(data)) is not self._plotly:
+            # Another bundle draws it: the views redraw from the state, with that bundle.
+            self._rev += 1
+            self._synced = False
+            self.sync()
+            return
+        self._send_change({"type": "react", "data": data, "layout": layout})
 
     def restyle(self, trace: int, props: Mapping[str, Any]) -> None:
         """Set ``props`` (nested dicts merge, as in ``trace.update``) on one trace."""
@@ -162,60 +180,68 @@ class Chart(anywidget.AnyWidget):
             if flat:
                 groups.setdefault(tuple(flat), []).append((index, flat))
         for keys, members in groups.items():
-            # Restyle takes one value per listed trace, in the order the traces are listed.
-            data = {key: [flat[key] for _, flat in members] for key in keys}
+            # Plotly.restyle takes one value per listed trace, in the order they are listed.
+            update = {key: [flat[key] for _, flat in members] for key in keys}
             traces = [index for index, _ in members]
-            self._message("_py2js_restyle", {"restyle_data": data, "restyle_traces": traces})
+            self._send_change({"type": "restyle", "update": update, "traces": traces})
             for index, flat in members:
                 for key, value in flat.items():
                     _set_path(self._data[index], key, value)
-        self._synced = False
 
     def relayout(self, props: Mapping[str, Any]) -> None:
         """Set ``props`` (nested dicts merge) on the layout."""
         flat = {key: to_plain(value) for key, value in flatten(props).items()}
-        self._message("_py2js_relayout", {"relayout_data": flat})
+        self._send_change({"type": "relayout", "update": flat})
         for key, value in flat.items():
             _set_path(self._layout, key, value)
-        self._synced = False
 
     def fit_width(self) -> None:
-        """Redraw the chart at its box's width.
+        """Redraw the chart at its box's width (``Plotly.Plots.resize``).
 
-        Inside an ipywidgets box the chart is first drawn before the box is on the page, so
-        plotly.js falls back to its 700 px default and only resizes on a JupyterLab panel
-        resize. Turning autosize off and on makes plotly.js measure the box again. The chart
-        does it itself each time a view reports its first draw (see :meth:`_on_drawn`): a
-        timer in the kernel could fire before a slow front end has drawn anything.
+        The front end draws a view once its box is laid out and follows the box's later
+        resizes itself; this is for a box whose width changed without a resize it could see.
         """
-        self.relayout({"autosize": False})
-        self.relayout({"autosize": True})
+        self.send({"type": "fit"})
 
     def sync(self) -> Chart:
         """Write the figure as now shown into the widget's state.
 
-        Views opened later in a front end that was already connected draw from its model,
-        which applies every message; Voilà, though, builds its views from the state it asks
-        the kernel for once the notebook has run, which messages do not change. Call this
-        before a box holding the chart is displayed."""
+        A view draws the state when it opens (Voilà builds its views from the state it asks
+        the kernel for once the notebook has run), then the messages that follow it. The chart
+        syncs itself once the kernel is idle after a change; call this before a box holding
+        the chart is displayed, so that its first draw is already the figure as shown."""
         if not self._synced:
-            self._widget_data = copy.deepcopy(self._data)
-            self._widget_layout = copy.deepcopy(self._layout)
+            with self.hold_sync():
+                self._figure_data = copy.deepcopy(self._data)
+                self._figure_layout = copy.deepcopy(self._layout)
+                self._plotly = library(trace_types(self._data))
+                self._figure_rev = self._rev  # last: the front end redraws on its change
             self._synced = True
         return self
 
-    def _message(self, name: str, message: dict[str, Any]) -> None:
-        # A message is a value the front end sees change; None re-arms it for the next one.
-        setattr(self, name, message)
-        setattr(self, name, None)
+    def _send_change(self, message: dict[str, Any]) -> None:
+        self._rev += 1
+        self.send({**message, "rev": self._rev})
+        self._synced = False
+        self._sync_when_idle()
 
-    def _on_drawn(self, change: dict[str, Any]) -> None:
-        message = change["new"]
-        if not message:
+    def _sync_when_idle(self) -> None:
+        """Sync once the kernel is idle (between cells), for views opened after a change;
+        where no event loop runs (a script, a test) only :meth:`sync` writes the state."""
+        if self._sync_due:
             return
-        self._js2py_traceDeltas = None  # so the next view's identical report is a change too
-        if message.get("trace_edit_id") is not None:  # a view's first draw (see the module)
-            self.fit_width()
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        self._sync_due = True
+
+        def later() -> None:
+            self._sync_due = False
+            if self.comm is not None:  # (a closed widget has no state to write)
+                self.sync()
+
+        loop.call_later(IDLE_DELAY, later)
 
     # --- clicks ---------------------------------------------------------------------------
 
@@ -223,16 +249,13 @@ class Chart(anywidget.AnyWidget):
         """Call ``handler(trace_index, point_index)`` with the first point a click hits."""
         self._clicks.append(handler)
 
-    def _on_points(self, change: dict[str, Any]) -> None:
-        message = change["new"]
-        if not message or message.get("event_type") != "plotly_click":
-            return  # hover and selection events: nothing here listens to them
-        points = message.get("points") or {}
-        traces, indexes = points.get("trace_indexes") or [], points.get("point_indexes") or []
-        self._js2py_pointsCallback = None  # so the same click again is a change again
-        if traces and indexes:
+    def _on_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if not isinstance(content, dict) or content.get("event") != "click":
+            return
+        trace, point = content.get("trace"), content.get("point")
+        if isinstance(trace, int) and isinstance(point, int):
             for handler in self._clicks:
-                handler(int(traces[0]), int(indexes[0]))
+                handler(trace, point)
 
 
-__all__ = ["WIDGET_BUNDLE", "Chart", "flatten"]
+__all__ = ["FRONT_END", "Chart", "PlotlyJS", "flatten", "library"]
