@@ -186,43 +186,29 @@ def check(
             if not (check_internal or check_variants or where.story_level):
                 break
             s = text.ja if lang == "ja" else text.en
+            found: list[str] = []
             if check_variants and where.file not in ("actors.yaml", "glossary.yaml"):
-                for m in variant_re.finditer(s):
-                    out.append(
-                        Problem(
-                            where.file,
-                            where.line(path),
-                            where.entry,
-                            f"{field}.{lang}",
-                            f"{m.group(0)!r} is a variant spelling; use the canonical form "
-                            f"({canonical[m.group(0)]})",
-                        )
-                    )
+                found += [
+                    f"{m.group(0)!r} is a variant spelling; use the canonical form "
+                    f"({canonical[m.group(0)]})"
+                    for m in variant_re.finditer(s)  # type: ignore[union-attr]
+                ]
             m = INTERNAL_WORDS.search(s) if check_internal else None
             if m:
-                out.append(
-                    Problem(
-                        where.file,
-                        where.line(path),
-                        where.entry,
-                        f"{field}.{lang}",
-                        f"{m.group(0)!r} is the project's own word, not the reader's "
-                        "(say 元記事 / the original article)",
-                    )
+                found.append(
+                    f"{m.group(0)!r} is the project's own word, not the reader's "
+                    "(say 元記事 / the original article)"
                 )
-            if where.story_level:
-                m = TYPED_AS_OF.search(s)
-                if m:
-                    out.append(
-                        Problem(
-                            where.file,
-                            where.line(path),
-                            where.entry,
-                            f"{field}.{lang}",
-                            f"typed as-of date {m.group(0)!r}: the as-of is shown from "
-                            "story.yaml's as_of; remove it from the text",
-                        )
-                    )
+            m = TYPED_AS_OF.search(s) if where.story_level else None
+            if m:
+                found.append(
+                    f"typed as-of date {m.group(0)!r}: the as-of is shown from "
+                    "story.yaml's as_of; remove it from the text"
+                )
+            out.extend(
+                Problem(where.file, where.line(path), where.entry, f"{field}.{lang}", message)
+                for message in found
+            )
         seen = pair_seen.setdefault((where.file, where.entry), set())
         seen.add(field)
         if not warnings:
