@@ -227,6 +227,8 @@ PUTIN = pairs.person_forms("putin", "ウラジーミル・プーチン", "Vladim
         ("3〜4月", "March and April"),
         ("30日間の停戦", "a 30-day ceasefire"),
         ("1時間半", "1.5 hours"),
+        ("約1時間半", "almost an hour and a half"),
+        ("6時間半", "six and a half hours"),
         ("第47代大統領", "the 47th president"),
         ("トランプ氏とプーチン氏", "Trump and Putin"),
         ("ＡＢ１２３", "AB123"),  # full-width digits (NFKC)
@@ -242,6 +244,7 @@ def test_pairs_that_say_the_same_thing_match(ja: str, en: str) -> None:
         ("5000億ドル", "$50bn", "numbers"),
         ("4州", "five regions", "numbers"),
         ("5割", "40%", "numbers"),
+        ("6時間半", "six hours", "numbers"),
         ("2月28日", "27 February", "days"),
         ("8月15日", "15 September", "months"),
         ("2025年", "2024", "years"),

@@ -179,7 +179,7 @@ def check(
     lowered = blob.lower()  # a plain substring screen: the regex over all text is slower
     check_internal = any(word in lowered for word in _INTERNAL_SCREEN)
     check_variants = variant_re is not None and variant_re.search(blob) is not None
-    pair_seen: dict[tuple[str, str], set[str]] = {}
+    pair_seen: dict[int, tuple[_Where, set[str]]] = {}  # one _Where per entry
     for where, path, text in items:
         field = _dotted(path)
         for lang in ("ja", "en"):
@@ -209,8 +209,7 @@ def check(
                 Problem(where.file, where.line(path), where.entry, f"{field}.{lang}", message)
                 for message in found
             )
-        seen = pair_seen.setdefault((where.file, where.entry), set())
-        seen.add(field)
+        pair_seen.setdefault(id(where), (where, set()))[1].add(field)
         if not warnings:
             continue
         diffs = pairs.compare(text.ja, text.en, people)
@@ -244,17 +243,14 @@ def check(
                 )
             )
     # A waiver must name a text field of its entry.
-    all_waivers = _all_waivers(story) if pair_seen else {}
-    for (file, entry_id), seen in pair_seen.items():
-        waivers = all_waivers.get((file, entry_id), {})
-        for field in waivers:
+    for where, seen in pair_seen.values():
+        for field in where.waivers:
             if field not in seen:
-                parsed = _parsed_for(file, files, story_file)
                 out.append(
                     Problem(
-                        file,
-                        parsed.line(entry_id, "pair_checked", field) if parsed else None,
-                        entry_id,
+                        where.file,
+                        where.line(("pair_checked", field)),
+                        where.entry,
                         f"pair_checked.{field}",
                         "names no text field of this entry (e.g. summary, accounts.0.text)",
                     )
@@ -277,18 +273,17 @@ def check(
                     "waived" if src.url_kept else "warning",
                 )
             )
-        for where_s, value in (("publisher", src.publisher),):
-            m = INTERNAL_WORDS.search(value)
-            if m:
-                out.append(
-                    Problem(
-                        files["sources"].name,
-                        files["sources"].line(src.id, where_s),
-                        src.id,
-                        where_s,
-                        f"{m.group(0)!r} is the project's own word, not the reader's",
-                    )
+        m = INTERNAL_WORDS.search(src.publisher)
+        if m:
+            out.append(
+                Problem(
+                    files["sources"].name,
+                    files["sources"].line(src.id, "publisher"),
+                    src.id,
+                    "publisher",
+                    f"{m.group(0)!r} is the project's own word, not the reader's",
                 )
+            )
         if src.note is not None:
             for lang in ("ja", "en"):
                 m = INTERNAL_WORDS.search(src.note(lang))
@@ -303,31 +298,3 @@ def check(
                         )
                     )
     return out
-
-
-def _all_waivers(story: Story) -> dict[tuple[str, str], dict[str, str]]:
-    """(file, entry id) -> the entry's pair waivers, built once: looking each entry up by a
-    scan of its file made the check quadratic in the number of entries."""
-    out: dict[tuple[str, str], dict[str, str]] = {
-        ("story.yaml", "story"): dict(story.meta.pair_checked)
-    }
-    for ch in story.meta.chapters:
-        out.setdefault(("story.yaml", ch.id), dict(ch.pair_checked))
-    for file, (attr, _model) in ENTITY_FILES.items():
-        for entry in getattr(story, attr):
-            out.setdefault((file, entry.id), dict(entry.pair_checked))  # the first, as before
-    return out
-
-
-class _StoryLines:
-    def __init__(self, story_file: Parsed) -> None:
-        self.located = story_file.located
-
-    def line(self, entry_id: str, *path: str | int) -> int | None:
-        return None
-
-
-def _parsed_for(file: str, files: dict[str, Parsed], story_file: Parsed) -> Any:
-    if file == "story.yaml":
-        return _StoryLines(story_file)
-    return files[ENTITY_FILES[file][0]]

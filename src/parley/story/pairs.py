@@ -86,6 +86,10 @@ _EN_ORDINAL = {
     for i, w in enumerate("second third fourth fifth sixth seventh eighth ninth tenth".split())
 }
 _EN_ORD = re.compile(r"\b(" + "|".join(_EN_ORDINAL) + r")\b")
+# "an hour and a half", "six and a half hours": the English of 1時間半 and 6時間半.
+_EN_HALF = re.compile(
+    r"\b(an?|\d+(?:\.\d+)?) (hours?|years?|months?) and a half\b|\b(\d+) and a half\b"
+)
 _PERCENT_WORDS = re.compile(r"\s*(?:percent|per cent)\b")
 _NUMBER = re.compile(_NUM)
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -250,6 +254,12 @@ def facts_ja(text: str, people: Iterable[Person] = ()) -> Facts:
     return c.facts(frozenset(_people(text, people, "ja")))
 
 
+def _half(m: re.Match[str]) -> str:
+    whole = m.group(1) or m.group(3)
+    value = 1.0 if whole in ("a", "an") else _num(whole)
+    return f" {_fmt(value + 0.5)} " + (m.group(2) or "")
+
+
 def facts_en(text: str, people: Iterable[Person] = ()) -> Facts:
     c = _Collect()
     t = unicodedata.normalize("NFKC", text)
@@ -281,6 +291,7 @@ def facts_en(text: str, people: Iterable[Person] = ()) -> Facts:
     low = _EN_BIG.sub(lambda m: (c.number(_num(m.group(1)) * _EN_SCALE[m.group(2)]), " ")[1], low)
     low = _PERCENT_WORDS.sub("%", low)
     low = _EN_WORD.sub(lambda m: str(_EN_WORDS[m.group(1)]), low)
+    low = _EN_HALF.sub(_half, low)
     low = _EN_ORD.sub(lambda m: str(_EN_ORDINAL[m.group(1)]), low)
     low = re.sub(r"(\d)(?:st|nd|rd|th)\b", r"\1", low)
     c.numbers_in(low)
