@@ -224,12 +224,6 @@ def _live_kernel() -> bool:
     return not render.exporting() and render.renderer() == render.DEFAULT_RENDERER
 
 
-def _static_stand_in(key: str) -> None:
-    # The notebooks put the widget's kernel-free chart right before the widget, so an
-    # export (no kernel) says where the interactive version lives instead of repeating it.
-    _show(lambda lang: f'<p class="parley-widget-note"><i>{views.e(i18n.label(key, lang))}</i></p>')
-
-
 def _display_widget(widget: Any) -> None:
     """Show a widget; once the kernel is idle, fit its chart to its box once more and build
     its views in the other language, so the reader's first language switch swaps prepared
@@ -249,11 +243,16 @@ def _display_widget(widget: Any) -> None:
 
 
 def explorer() -> None:
-    """The explorer widget; in static exports, the timeline above it stands in."""
+    """The explorer widget; in static exports, the page explorer (escaped list, filters,
+    search, cards; :mod:`parley.views.explorer` and its script) in step with the timeline
+    chart above it."""
     if _absent["section"]:
         return
     if not _live_kernel():
-        _static_stand_in("explorer_static")
+        from parley.views.explorer import explorer_html
+
+        s, t = story(), tables()
+        _show(lambda lang: explorer_html(s, t, lang))
         return
     from parley.widgets import Explorer
 
@@ -265,7 +264,24 @@ def scenario_builder() -> None:
     if _absent["section"] or not story().scenarios:
         return
     if not _live_kernel():
-        _static_stand_in("builder_static")
+        # The page builder (computed in the browser) and its zone chart, whose settlement
+        # markers it moves (the chart's last trace, as in the widget).
+        from parley.charts.zone import zone_of_agreement
+        from parley.views.builder import builder_html, first_settlement
+
+        s, t = story(), tables()
+        as_of = pd.Timestamp(s.meta.as_of)
+        _show(lambda lang: builder_html(s, t, lang))
+        _show(
+            lambda lang: zone_of_agreement(
+                t["positions"],
+                t["issues"],
+                as_of,
+                lang,
+                settlement=first_settlement(s),
+                sides=t["sides"],
+            )
+        )
         return
     from parley.widgets import ScenarioBuilder
 

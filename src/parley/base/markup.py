@@ -17,3 +17,16 @@ def escape(text: object, *, quote: bool = True) -> str:
     if text is None or (isinstance(text, float) and math.isnan(text)):
         return ""
     return html.escape(str(text), quote=quote)
+
+
+# Inside <script> the HTML parser only looks for "</script" and "<!--"; escaping < > & as
+# JSON unicode escapes means no data string can end the script or start markup.
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
+def script_safe_json(value: object) -> str:
+    """Compact JSON that is inert inside ``<script type="application/json">``."""
+    import json
+
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return text.translate(_SCRIPT_SAFE)

@@ -103,6 +103,8 @@ def thin(
                 "hover": f"<b>{count}</b> · {lo:%Y-%m-%d} – {hi:%Y-%m-%d}<br>• {titles}{more}",
                 "marker_size": _size(count),
                 "marker_symbol": AGGREGATE_SYMBOL,
+                # every event the marker stands for (the page explorer dims or lights it)
+                "members": ids[grouped[first : first + count]].tolist(),
             }
         )
     return pd.DataFrame(rows)  # in date order: the key sorts by bin start first

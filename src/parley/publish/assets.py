@@ -63,12 +63,19 @@ def deck_assets(types: set[str]) -> tuple[list[str], list[str], str]:
     return styles, scripts, described
 
 
+# The page explorer and scenario builder (issue 22): each does nothing on a page without
+# its section, and needs no chart to work (it follows one when the page draws it).
+PAGE_TOOLS = ("explorer.js", "builder.js")
+
+
 def page_assets(types: set[str]) -> tuple[list[str], list[str], str]:
-    styles = [_font_css(), _read(ASSETS / "page.css")]
-    if not types:  # a page without charts needs no script at all
-        return styles, [], "no charts"
+    styles = [_font_css(), _read(ASSETS / "page.css"), _read(ASSETS / "explorer.css")]
+    tools = [_read(ASSETS / name) for name in PAGE_TOOLS]
+    if not types:  # a page without charts needs no plotly.js
+        return styles, tools, "no charts"
     plotly_js, described = plotly_bundle(types)
-    return styles, [plotly_js, _read(ASSETS / "charts.js"), _read(ASSETS / "page.js")], described
+    scripts = [plotly_js, _read(ASSETS / "charts.js"), _read(ASSETS / "page.js")]
+    return styles, scripts + tools, described
 
 
 # The choice of plotly.js is shared with the Chart widget (parley.base.plotlyjs).

@@ -15,13 +15,13 @@ notebook showing this?" (``renderer() == DEFAULT_RENDERER``) hears no. Elsewhere
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import plotly.io as pio
 
+from parley.base import markup
 from parley.charts.plot import to_plain
 from parley.settings import EXPORT_ENV, NOTEBOOK_RENDERER
 
@@ -62,15 +62,8 @@ def show(fig: Mapping[str, Any]) -> None:
     pio.show(dict(fig), renderer=renderer())
 
 
-# Inside <script> the HTML parser only looks for "</script" and "<!--"; escaping < > & as
-# JSON unicode escapes means no data string can end the script or start markup.
-_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
-
-
-def script_safe_json(value: Any) -> str:
-    """Compact JSON that is inert inside ``<script type="application/json">``."""
-    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-    return text.translate(_SCRIPT_SAFE)
+# The one JSON-in-<script> escaper lives with the HTML escaper (views embed JSON too).
+script_safe_json = markup.script_safe_json
 
 
 def chart_html(figure: Mapping[str, Any], chart_id: str) -> str:

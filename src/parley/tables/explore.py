@@ -14,6 +14,7 @@ import re
 import unicodedata
 import zlib
 from dataclasses import asdict, dataclass, field, fields
+from urllib.parse import quote, unquote
 
 import pandas as pd
 
@@ -24,9 +25,30 @@ class BadCode(ValueError):
     """A share code that cannot be read."""
 
 
+# The search normalisation, specified once and implemented twice: here and in the page
+# explorer (publish/templates/parley_assets/explorer.js, ``normalise``). tests/cases/
+# explorer.yaml runs the same cases against both.
+#   1. Unicode NFKC: full-width latin and digits become ASCII (ＮＡＴＯ → NATO), half-width
+#      katakana becomes full-width (ﾛｼｱ → ロシア), the ideographic space a plain space.
+#   2. Lower-case with the Unicode default mapping (Python ``str.lower``, JS
+#      ``toLowerCase``; not ``casefold``, which JS lacks: ß stays ß).
+#   3. Katakana folds to hiragana (U+30A1–U+30F6 → U+3041–U+3096), so ロシア finds ろしあ
+#      and the reverse; the long-vowel mark ー and the middle dot ・ stay.
+# A query is split into words at ASCII whitespace (after step 1, which maps the other
+# spaces to U+0020); an event matches when its texts contain every word.
+_KATAKANA = re.compile("[\u30a1-\u30f6]")
+WORD_BREAK = re.compile("[ \t\n\r\f\v]+")
+
+
 def normalise(text: str) -> str:
-    """Fold width and case so ＮＡＴＯ finds NATO and カタカナ width variants match."""
-    return unicodedata.normalize("NFKC", text).casefold()
+    """Fold width, case and kana so ＮＡＴＯ finds NATO and ﾛｼｱ or ろしあ find ロシア."""
+    folded = unicodedata.normalize("NFKC", text).lower()
+    return _KATAKANA.sub(lambda m: chr(ord(m.group()) - 0x60), folded)
+
+
+def query_words(query: str) -> list[str]:
+    """The normalised words of a search (empty: the search keeps every event)."""
+    return [w for w in WORD_BREAK.split(normalise(query)) if w]
 
 
 @dataclass(frozen=True)
@@ -86,6 +108,77 @@ class Filter:
         return cls(**kwargs)  # type: ignore[arg-type]
 
 
+# A view as a human-readable URL fragment (``02-timeline.html#side=us&q=ceasefire``), read
+# and written identically by the page explorer (explorer.js ``toFragment``/``fromFragment``):
+# keys in this order, lists joined by commas, values percent-encoded as JS's
+# encodeURIComponent does. ``share=<code>`` opens a share code; ``event=<id>`` one event.
+FRAGMENT_KEYS: tuple[tuple[str, str], ...] = (
+    ("side", "sides"),
+    ("kind", "kinds"),
+    ("issue", "issues"),
+    ("actor", "actors"),
+    ("ver", "verification"),
+    ("from", "start"),
+    ("to", "end"),
+    ("q", "query"),
+    ("event", "selected"),
+)
+_URI_SAFE = "-_.!~*'()"  # what encodeURIComponent leaves as it is
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")  # the only date form a link may carry
+PAGE = "02-timeline.html"  # the exported page that holds the explorer
+
+
+def fragment(flt: Filter) -> str:
+    """The view as ``key=value&…`` (without '#'); empty for the unfiltered view."""
+    parts = []
+    for key, name in FRAGMENT_KEYS:
+        value = getattr(flt, name)
+        if value in ((), None, ""):
+            continue
+        if isinstance(value, tuple):
+            text = ",".join(value)
+        elif isinstance(value, dt.date):
+            text = value.isoformat()
+        else:
+            text = str(value)
+        parts.append(f"{key}={quote(text, safe=_URI_SAFE + ',')}")
+    return "&".join(parts)
+
+
+def page_link(flt: Filter) -> str:
+    """The exported page's link to this view, relative to a page of the same language."""
+    frag = fragment(flt)
+    return PAGE + (f"#{frag}" if frag else "")
+
+
+def from_fragment(text: str) -> Filter:
+    """The view a fragment names (a leading '#' is fine); unknown keys and bad dates are
+    left out, as the page does, so a hand-edited link still opens what it can."""
+    if text.startswith("#"):
+        text = text[1:]
+    names = dict(FRAGMENT_KEYS)
+    kwargs: dict[str, object] = {}
+    for part in text.split("&"):
+        key, sep, raw = part.partition("=")
+        if not sep or key not in names:
+            continue
+        value = unquote(raw)
+        name = names[key]
+        if name in ("start", "end"):
+            if not _ISO_DAY.fullmatch(value):
+                continue
+            try:
+                kwargs[name] = dt.date.fromisoformat(value)
+            except ValueError:
+                continue
+        elif name in ("query", "selected"):
+            if value:
+                kwargs[name] = value
+        else:
+            kwargs[name] = tuple(v for v in value.split(",") if v)
+    return Filter(**kwargs)  # type: ignore[arg-type]
+
+
 # The texts a search looks in, both languages, plus the id (so a pasted id finds its event).
 SEARCH_COLUMNS: tuple[str, ...] = (
     "title_ja",
@@ -117,7 +210,7 @@ def search_mask(events: pd.DataFrame, query: str, haystack: pd.Series | None = N
 
     ``haystack`` is :func:`search_haystack` of ``events``, when the caller keeps one.
     """
-    words = [w for w in re.split(r"\s+", normalise(query)) if w]
+    words = query_words(query)
     if not words:
         return pd.Series(True, index=events.index)
     if haystack is None:
