@@ -82,7 +82,8 @@ def test_fragments(case: dict[str, Any]) -> None:
     assert from_fragment(case["fragment"]) == flt
     for variant in case.get("read", []):
         assert from_fragment(variant) == flt, variant
-    assert page_link(flt) == "02-timeline.html" + (f"#{case['fragment']}" if case["fragment"] else "")
+    link = "02-timeline.html" + (f"#{case['fragment']}" if case["fragment"] else "")
+    assert page_link(flt) == link
 
 
 @pytest.mark.parametrize("case", CASES["settlements"], ids=lambda c: c["name"])
