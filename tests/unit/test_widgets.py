@@ -94,6 +94,19 @@ def test_share_code_round_trip(mini_story, tables) -> None:
     assert "国連総会の採決" in other.card.value
 
 
+def test_the_widget_shows_the_page_link_of_its_view(mini_story, tables) -> None:
+    """Beside its code, the same view as a readable link into the exported page."""
+    from parley.tables.explore import from_fragment
+
+    ex = Explorer(mini_story, tables)
+    ex.set_filters(kinds=["vote", "call"], query="国連 UN", selected="vote-day")
+    link = ex.link.value
+    assert link == "02-timeline.html#kind=vote,call&q=%E5%9B%BD%E9%80%A3%20UN&event=vote-day"
+    assert from_fragment(link.split("#", 1)[1]) == ex.filter
+    ex.set_filters(kinds=[], query="", selected=None)
+    assert ex.link.value == "02-timeline.html"
+
+
 def test_bad_code_is_a_clear_message(mini_story, tables) -> None:
     ex = Explorer(mini_story, tables, lang="en")
     ex.open_code("p1.@@@")
@@ -127,7 +140,7 @@ def test_every_explorer_control_is_named_by_its_heading(mini_story, tables) -> N
     ex = Explorer(mini_story, tables)
     inputs = [c for c in _descendants(ex.widget) if isinstance(c, DescriptionWidget)]
     inputs = [c for c in inputs if not isinstance(c, (w.HTML, w.Button))]
-    assert len(inputs) == 9
+    assert len(inputs) == 10  # nine filters and codes, and the page link
     for lang in ("ja", "en"):
         i18n.set_lang(lang)
         headings = {h.value.removeprefix("<b>").removesuffix("</b>") for h in ex._labels.values()}

@@ -21,7 +21,7 @@ from parley.charts.plot import Plot
 from parley.charts.timeline import prepare, timeline, trace_data
 from parley.story.model import Story
 from parley.tables import sides as side_table
-from parley.tables.explore import BadCode, Filter, filter_mask, search_haystack
+from parley.tables.explore import BadCode, Filter, filter_mask, page_link, search_haystack
 from parley.tables.frames import Tables
 from parley.widgets.cards import event_card
 from parley.widgets.chart import Chart
@@ -112,6 +112,9 @@ class Explorer:
         self.card = w.HTML()
         self.count = w.HTML(layout=w.Layout(margin=_OVER_CONTROL))
         self.code = w.Text(disabled=False, layout=w.Layout(width="22em"))
+        # The same view in the exported page (02-timeline.html#side=…): readable, and the
+        # page opens it without a kernel (it reads share codes too, as #share=<code>).
+        self.link = w.Text(layout=w.Layout(width="30em"))
         self.paste = w.Text(layout=w.Layout(width="22em"))
         self.open_button = w.Button(icon="folder-open")
         self.message = w.HTML()
@@ -155,6 +158,7 @@ class Explorer:
         share = w.HBox(
             [
                 box("share", self.code),
+                box("page_link", self.link),
                 box("paste", w.HBox([self.paste, self.open_button])),
                 self.message,
             ],
@@ -182,6 +186,7 @@ class Explorer:
             "query": self.query,
             "results": self.results,
             "share": self.code,
+            "page_link": self.link,
             "paste": self.paste,
         }
 
@@ -295,6 +300,7 @@ class Explorer:
             event_card(self.story, self.tables, event_id, self.lang) if event_id else ""
         )
         self.code.value = self.filter.code()
+        self.link.value = page_link(self.filter)
 
     def open_code(self, code: str) -> None:
         try:
