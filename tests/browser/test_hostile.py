@@ -73,3 +73,42 @@ def test_hostile_page(hostile_exports: Path, open_offline, lang: str, name: str)
     assert page.evaluate(RAN) is None
     assert page.evaluate(INJECTED) == 0
     assert visit.requests == [] and visit.errors == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_hostile_explorer_and_builder(hostile_exports: Path, open_offline, lang: str) -> None:
+    """The page explorer's list, card, search and embedded JSON, and the page builder's
+    verdicts, show markup-like data as text (issue 22)."""
+    visit = open_offline(hostile_exports / lang / "02-timeline.html", size=PHONE)
+    page = visit.page
+    page.wait_for_selector("[data-parley-explorer][data-parley-ready='true']", timeout=30_000)
+    data = page.evaluate(
+        "JSON.parse(document.querySelector('script.parley-explorer-data').textContent)"
+    )
+    assert all(PAYLOAD in event["t"] for event in data["events"]), "the JSON holds it as text"
+    page.locator("li.parley-ev button.parley-ev-open").first.click()
+    card = page.locator(".parley-ex-card")
+    assert PAYLOAD in card.inner_text()
+    page.fill("input[name='q']", PAYLOAD)  # every event carries it: all still found
+    count = page.evaluate("parleyExplorer.shownIds().length")
+    assert count == len(data["events"])
+    page.evaluate("p => { location.hash = '#q=' + encodeURIComponent(p); }", PAYLOAD)
+    page.wait_for_timeout(100)
+    assert page.evaluate(RAN) is None
+    assert page.evaluate(INJECTED) == 0
+
+    visit2 = open_offline(hostile_exports / lang / "06-scenarios.html", size=PHONE)
+    page2 = visit2.page
+    page2.wait_for_selector("[data-parley-builder][data-parley-ready='true']", timeout=30_000)
+    options = page2.evaluate(
+        "[...document.querySelectorAll('select[name=preset] option')].map(o => o.value)"
+    )
+    for value in options[1:]:
+        page2.select_option("select[name='preset']", value)
+        assert PAYLOAD in page2.locator(".parley-b-result").inner_text()
+    page2.locator("input[type='range']").first.focus()
+    page2.keyboard.press("ArrowLeft")
+    assert page2.evaluate(RAN) is None
+    assert page2.evaluate(INJECTED) == 0
+    assert visit.requests == [] and visit.errors == []
+    assert visit2.requests == [] and visit2.errors == []
