@@ -89,6 +89,15 @@ def run(data_dir: Path, out_dir: Path, quick: bool = False) -> int:
 
         _section("figure 4, 5, 7: exports in Chromium", fig["4"], exports)
 
+        def page_explorer() -> list[Record]:
+            from parley.bench.browser import chromium
+            from parley.bench.explorer import bench_explorer
+
+            with chromium() as browser:
+                return bench_explorer(browser, stories, work)
+
+        _section("figure 2: page explorer updates (Chromium)", fig["2"], page_explorer)
+
         # Last, because its rounds are what gives way when the machine is slow.
         def notebooks_run() -> list[Record]:
             def left() -> float:
