@@ -202,8 +202,6 @@
   // --- one explorer on the page ----------------------------------------------------------
 
   var CHUNK = 100; // rows put in the list at a time: 10,000 stay fast to filter
-  var LINE = 2; // a marker's outline width in the timeline (charts/timeline.py)
-  var LINE_SELECTED = 6;
 
   function Explorer(root) {
     var self = this;
@@ -228,7 +226,6 @@
     this.limit = CHUNK;
     this.active = -1; // the row keyboard focus is on
     this.chart = null;
-    this.chartKey = "";
     this.empty = document.createElement("li");
     this.empty.className = "parley-ex-none";
     this.empty.textContent = this.data.labels.explorer_empty;
@@ -603,64 +600,52 @@
       }
     };
     div.on("plotly_click", div.__parleyExplorerClick);
+    if (!div.__parleyExplorerRepaint) {
+      div.__parleyExplorerRepaint = function () {
+        self.drawChart();
+      };
+      div.on("plotly_afterplot", div.__parleyExplorerRepaint);
+    }
     this.chart = div;
-    this.chartKey = "";
     this.drawChart();
   };
 
-  /** Dim the markers of events filtered out, outline the selected event's marker. */
+  /** Dim the markers of events filtered out, outline the selected event's marker.
+   *  Classes on plotly's own marker elements (main plot and range slider), not a restyle:
+   *  a restyle redraws every trace and the range slider, far slower than the list at
+   *  10,000 events. plotly rebuilds markers when it redraws, so this runs again after
+   *  every plot (plotly_afterplot). */
   Explorer.prototype.drawChart = function () {
     var div = this.chart;
-    if (!div || !div.data || !window.Plotly) {
+    if (!div || !div.data) {
       return;
     }
     var traces = div.data.length;
-    var keep = [];
-    var widths = [];
-    for (var t = 0; t < traces; t++) {
-      keep.push([]);
-      var n = (div.data[t].x || []).length;
-      var w = new Array(n);
-      for (var p = 0; p < n; p++) {
-        w[p] = LINE;
-      }
-      widths.push(w);
-    }
     var filtered = isFiltered(this.state);
-    var seen = {};
+    var keep = [];
+    for (var t = 0; t < traces; t++) {
+      keep.push(new Uint8Array((div.data[t].x || []).length));
+    }
     for (var s = 0; filtered && s < this.shown.length; s++) {
       var m = this.events[this.shown[s]].m;
-      var key = m[0] + ":" + m[1];
-      if (m[0] >= 0 && m[0] < traces && !seen[key]) {
-        seen[key] = true;
-        keep[m[0]].push(m[1]);
+      if (m[0] >= 0 && m[0] < traces && m[1] < keep[m[0]].length) {
+        keep[m[0]][m[1]] = 1;
       }
     }
     var selected = this.state.selected ? this.byId[this.state.selected] : -1;
-    if (selected >= 0) {
-      var at = this.events[selected].m;
-      if (at[0] >= 0 && at[0] < traces) {
-        widths[at[0]][at[1]] = LINE_SELECTED;
-      }
-    }
-    var chartKey = JSON.stringify([filtered ? keep : null, selected]);
-    if (chartKey === this.chartKey) {
-      return; // nothing to redraw
-    }
-    this.chartKey = chartKey;
-    var indices = [];
-    for (var i = 0; i < traces; i++) {
-      indices.push(i);
-      keep[i].sort(function (a, b) {
-        return a - b;
+    var hit = selected >= 0 ? this.events[selected].m : [-1, -1];
+    div.querySelectorAll(".scatterlayer").forEach(function (layer) {
+      layer.querySelectorAll(":scope > .trace").forEach(function (trace, t) {
+        if (t >= traces) {
+          return;
+        }
+        trace.querySelectorAll(".point").forEach(function (point, p) {
+          point.classList.toggle("parley-dim", filtered && !keep[t][p]);
+          point.classList.toggle("parley-hit", t === hit[0] && p === hit[1]);
+        });
       });
-    }
-    window.Plotly.restyle(
-      div,
-      { selectedpoints: filtered ? keep : indices.map(function () { return null; }),
-        "marker.line.width": widths },
-      indices
-    );
+    });
+    div.setAttribute("data-parley-kept", filtered ? String(this.shown.length) : "all");
   };
 
   // --- start -----------------------------------------------------------------------------
