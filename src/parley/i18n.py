@@ -247,6 +247,10 @@ LABELS: dict[str, dict[Lang, str]] = {
         "ja": "一覧では ↑↓ キーで移動、Enter で詳細を開き、Esc で閉じます。",
         "en": "In the list, ↑ and ↓ move, Enter opens an event's details, Escape closes them.",
     },
+    "voices_events": {
+        "ja": "これらの発言が反応した出来事(括弧内は発言の数。一覧で詳細を表示)",
+        "en": "The events these voices respond to (number of voices; each opens in the list)",
+    },
     "builder_title": {"ja": "シナリオ・ビルダー", "en": "Scenario builder"},
     "builder_intro": {
         "ja": "論点ごとにつまみを動かして仮の合意案を作ると、各陣営のレッドラインと許容範囲に照らした結果がすぐに出ます。",

@@ -204,6 +204,12 @@ def figure(figure_id: str) -> None:
             )
         )
     _show(lambda lang: spec.build(tables(), as_of, lang))
+    if figure_id == "voices" and not _live_kernel():
+        # Exports: each event the voices respond to links to its entry in the explorer.
+        from parley.views.explorer import responded_events
+
+        s = story()
+        _show(lambda lang: responded_events(s, lang))
 
 
 def sources(chapter_id: str | None = None) -> None:

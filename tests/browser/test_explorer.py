@@ -290,3 +290,18 @@ def test_list_is_there_before_any_script(exports: Path) -> None:
     assert len(rows) == len(set(rows)) > 100
     assert len(re.findall(r"<ol [^>]*\bdata-parley-list\b", html)) == 1
     assert html.count('class="parley-explorer-data"') == 1, "the data is embedded once"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_other_pages_link_events_to_their_entries(exports: Path, lang: str) -> None:
+    """Each event the voices respond to links to its entry in the same language's explorer."""
+    import re
+
+    timeline = (exports / lang / TIMELINE).read_text(encoding="utf-8")
+    entries = set(re.findall(r'<li [^>]*\bid="event-([^"]+)"', timeline))
+    linked: set[str] = set()
+    for path in sorted((exports / lang).glob("*.html")):
+        html = path.read_text(encoding="utf-8")
+        linked |= set(re.findall(r'href="02-timeline\.html#event=([^"]+)"', html))
+    assert linked, "some page links an event"
+    assert linked <= entries

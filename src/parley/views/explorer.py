@@ -40,6 +40,26 @@ def event_link(event_id: str, text: str) -> str:
     return f'<a class="parley-event-ref" href="{e(event_href(event_id))}">{text}</a>'
 
 
+def responded_events(story: Story, lang: str) -> str:
+    """The events the story's voices respond to, each linked to its entry in the explorer
+    (shown under the voices chart in exports: a chart's marks cannot hold links)."""
+    by_id = {ev.id: ev for ev in story.events}
+    cited = {i for v in story.voices for i in v.responds_to if i in by_id}
+    ids = sorted(cited, key=lambda i: (by_id[i].date, i))
+    items = "".join(
+        f"<li>{by_id[i].date.isoformat()} "
+        f"{event_link(i, e(by_id[i].title(lang)))}"
+        f" <small>({sum(i in v.responds_to for v in story.voices)})</small></li>"
+        for i in ids
+    )
+    if not items:
+        return ""
+    return (
+        f'<details class="parley-responded"><summary>'
+        f"<b>{e(i18n.label('voices_events', lang))}</b></summary><ul>{items}</ul></details>"
+    )
+
+
 def _source_line(src: Any, lang: str) -> str:
     """publisher · title · date, the title linked when the source has a web address."""
     title = e(src.title)
