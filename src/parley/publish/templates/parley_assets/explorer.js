@@ -477,12 +477,29 @@
     }
     this.markSelected(k);
     this.focusRow(k, true);
-    this.rows[k].scrollIntoView({ block: "nearest" });
+    this.reveal(this.rows[k]);
     this.drawChart();
     this.writeLink(opts.link);
     if (opts.open) {
       this.openCard(k);
     }
+  };
+
+  /** Scroll the list to a row. Rows out of sight are not laid out (content-visibility) and
+   *  are placed by an estimated height, so the rows near it take their real heights only
+   *  once scrolled to: scroll again over the next frames until the row stays put. */
+  Explorer.prototype.reveal = function (row) {
+    var list = this.list;
+    var frames = 6;
+    var step = function () {
+      var before = list.scrollTop;
+      row.scrollIntoView({ block: "nearest" });
+      if (--frames > 0 && list.scrollTop !== before) {
+        requestAnimationFrame(step);
+      }
+    };
+    row.scrollIntoView({ block: "nearest" });
+    requestAnimationFrame(step);
   };
 
   Explorer.prototype.openCard = function (k) {
