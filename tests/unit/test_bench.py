@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -105,3 +106,25 @@ def test_timelinejs_fonts_point_at_local_files(tmp_path: Path) -> None:
     assert mapped == 1 and "https:" not in text
     assert "url(../pt-sans/files/pt-sans-latin-400-normal.woff2) format('woff2')" in text
     assert ".tl-headline" in text
+
+
+def test_page_explorer_bench_page_and_updates(tmp_path: Path) -> None:
+    """The bench's stand-alone explorer page holds the chart, the list and the scripts, and
+    every update it times is a filter the page's fragment format can carry."""
+    from parley.bench.explorer import explorer_page, updates
+    from parley.tables.explore import Filter, fragment, from_fragment
+
+    root = Path(__file__).resolve().parents[2]
+    page, sides = explorer_page(root / "tests" / "fixtures" / "mini", tmp_path / "x.html")
+    html = page.read_text(encoding="utf-8")
+    assert 'class="parley-chart"' in html and "data-parley-list" in html
+    assert "window.parleyExplorer" in html
+    steps = updates(sides)
+    assert len(steps) >= 10 and {} in steps
+    for step in steps:
+        kwargs = {k: tuple(v) if isinstance(v, list) else v for k, v in step.items()}
+        for key in ("start", "end"):  # ISO strings in the page, dates in Python
+            if key in kwargs:
+                kwargs[key] = dt.date.fromisoformat(kwargs[key])
+        flt = Filter(**kwargs)
+        assert from_fragment(fragment(flt)) == flt
