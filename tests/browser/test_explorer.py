@@ -305,3 +305,13 @@ def test_other_pages_link_events_to_their_entries(exports: Path, lang: str) -> N
         linked |= set(re.findall(r'href="02-timeline\.html#event=([^"]+)"', html))
     assert linked, "some page links an event"
     assert linked <= entries
+
+
+def test_a_damaged_share_code_says_so(exports: Path, open_offline) -> None:
+    visit = open_explorer(open_offline, exports, "en", "#share=p1.@@@")
+    page = visit.page
+    page.wait_for_function(
+        "document.querySelector('.parley-ex-count').textContent.startsWith('Cannot read')"
+    )
+    assert len(page.evaluate(LIST_IDS)) > 12, "the list still shows every event"
+    assert visit.requests == []
