@@ -203,6 +203,14 @@ def figure(figure_id: str) -> None:
                 f"{views.e(i18n.label(key, lang))}</p>"
             )
         )
+    if render.exporting():
+        # No kernel behind an export: every layout travels in the one output, and the
+        # page or deck picks its own (see parley.publish.render).
+        made = spec.variants(tables(), as_of, i18n.get_lang())
+        page = made.pop("page")
+        if not isinstance(page, str):
+            render.show(page, {name: plot for name, plot in made.items() if isinstance(plot, dict)})
+            return
     _show(lambda lang: spec.build(tables(), as_of, lang))
 
 
