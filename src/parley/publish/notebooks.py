@@ -47,6 +47,9 @@ def _export_outputs(
     A deck shows a chart's "slides" variant; a page its own, with its "phone" variant."""
     outputs = []
     for oi, out in enumerate(cell.outputs):
+        only = out.get("metadata", {}).get(render.ONLY)
+        if only is not None and only != ("deck" if for_deck else "page"):
+            continue
         if out.output_type == "stream" and out.name == "stderr":
             into.warnings.append(f"cell {ci}: {out.text.strip()[:300]}")
             continue

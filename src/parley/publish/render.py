@@ -37,6 +37,9 @@ DEFAULT_RENDERER = NOTEBOOK_RENDERER
 EXPORT_RENDERER = "parley_export"
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
 VARIANTS_MIMETYPE = "application/vnd.parley.variants+json"  # {variant: Plot}, beside the page's
+# Output metadata naming the one artefact an export output is for ("deck" or "page"): the
+# deck's speaker notes, numbered citations and source list; the page's full source list.
+ONLY = "parley_only"
 
 
 def exporting() -> bool:
