@@ -183,6 +183,20 @@ def legible(fig: Plot, variant: Variant) -> Plot:
     return fig
 
 
+# Characters per line of long labels on a slide (20 px text): issue names beside a plot,
+# axis titles under it.
+SLIDE_LABEL = {"ja": 13, "en": 26}
+SLIDE_TITLE = {"ja": 30, "en": 60}
+
+
+def for_slide(text: str, variant: Variant, lang: str, *, title: bool = False) -> str:
+    """A long label wrapped to fit a slide at its larger text; as it is elsewhere."""
+    if variant != "slides":
+        return text
+    widths = SLIDE_TITLE if title else SLIDE_LABEL
+    return wrap(text, widths.get(lang, widths["en"]))
+
+
 def stance_axis(issues: pd.DataFrame, lang: str) -> str:
     """The story's title for stance axes (story.yaml `stance_axis`), else a plain one."""
     column = f"axis_{lang}"
