@@ -45,7 +45,10 @@ NOTES_UNDER_SLIDES = """(extra) => {
     }
   }
   const style = document.createElement('style');
+  // The stamp and the slide number stay at the foot of the slide, above the notes.
   style.textContent = '@page { size: ' + width + 'px ' + height + 'px; margin: 0; }' +
+    '.parley-stamp, .reveal .pdf-page .slide-number-pdf { bottom: ' + (extra + 8) +
+    'px !important; }' +
     '.parley-handout-notes { font-size: 17px; line-height: 1.4; overflow: hidden; ' +
     'border-top: 1px solid #999; padding-top: 6px; background: #fff; color: #222; }' +
     '.parley-handout-notes p { margin: 0 0 4px 0; }';
