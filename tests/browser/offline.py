@@ -113,10 +113,11 @@ def hover_first_point(visit: Visit) -> str:
     page = visit.page
     page.evaluate("Reveal.configure({ transition: 'none' })")  # no slide moving under the mouse
     page.wait_for_timeout(100)
-    box = page.locator("section.present .parley-chart .scatterlayer .point").first.bounding_box()
+    shown = "section.present:not(.stack)"  # the shown slide, not its vertical stack
+    box = page.locator(f"{shown} .parley-chart .scatterlayer .point").first.bounding_box()
     assert box is not None, "the chart has markers"
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    label = page.locator("section.present .hoverlayer .hovertext").first
+    label = page.locator(f"{shown} .hoverlayer .hovertext").first
     label.wait_for(timeout=10_000)
     return label.text_content() or ""
 

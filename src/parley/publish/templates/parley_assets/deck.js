@@ -56,6 +56,32 @@
     });
   }
 
+  /**
+   * The deck-only outputs that take no room (speaker notes, a chapter's mark) leave their
+   * output boxes, whose padding would otherwise cost a full slide a few pixels: the notes go
+   * to the end of their slide, a chapter's mark to its start.
+   */
+  function liftDeckMarks() {
+    each(slides.querySelectorAll(".jp-OutputArea-output"), function (output) {
+      var only = output.children.length === 1 ? output.firstElementChild : null;
+      if (!only || only.closest("aside.notes aside.notes, aside.notes .jp-Cell")) {
+        return;
+      }
+      var isNotes = only.matches("aside.notes");
+      if (!isNotes && !only.matches(".parley-chapter")) {
+        return;
+      }
+      var leaf = output.closest("section");
+      var box = output.closest(".jp-OutputArea-child") || output;
+      if (isNotes) {
+        leaf.appendChild(only);
+      } else {
+        leaf.insertBefore(only, leaf.firstChild);
+      }
+      box.remove();
+    });
+  }
+
   /** Copies of `block`, each keeping one run of its longest visible list's items. */
   function splitLongBlock(block) {
     var lists = Array.prototype.filter.call(
@@ -313,6 +339,7 @@
     });
   }
 
+  liftDeckMarks();
   demoteContentSections();
   unwrapNestedNotes();
   numberCitations();
