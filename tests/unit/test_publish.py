@@ -161,3 +161,19 @@ def test_build_id_outside_git_is_uncommitted(tmp_path) -> None:
 def test_human_size() -> None:
     assert pages.human_size(1_400_000) == "1.4 MB"
     assert pages.human_size(4_200) == "4 kB"
+
+
+def test_deck_only_and_page_only_outputs_reach_their_artefact_only() -> None:
+    nb = _notebook()
+    v4 = nbformat.v4
+    deck_only = v4.new_output("display_data", {"text/html": "<aside class='notes'>say</aside>"})
+    deck_only.metadata = {render.ONLY: "deck"}
+    page_only = v4.new_output("display_data", {"text/html": "<details>all sources</details>"})
+    page_only.metadata = {render.ONLY: "page"}
+    nb.cells[2].outputs += [deck_only, page_only]
+    deck = notebooks.prepare(nb, for_deck=True)
+    page = notebooks.prepare(nb, for_deck=False)
+    deck_html = [o.data["text/html"] for o in deck.nb.cells[2].outputs]
+    page_html = [o.data["text/html"] for o in page.nb.cells[2].outputs]
+    assert any("say" in h for h in deck_html) and not any("all sources" in h for h in deck_html)
+    assert any("all sources" in h for h in page_html) and not any("say" in h for h in page_html)
