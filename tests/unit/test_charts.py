@@ -491,3 +491,22 @@ def test_figure_json_is_what_plotlys_encoder_writes() -> None:
     assert _same_dates({k: v for k, v in plain.items() if k != "np_dates"}) == _same_dates(theirs)
     with pytest.raises(TypeError, match="object is not a plotly JSON value"):
         to_plain({"x": object()})
+
+
+def test_trajectories_on_a_slide_are_small_multiples() -> None:
+    """One panel per issue (no dropdown a projector cannot use), each side in the legend once."""
+    story = load_story(DATA)
+    t = frames.build_tables(story)
+    as_of = pd.Timestamp(story.meta.as_of)
+    made = figures.REGISTRY["trajectories"].build(t, as_of, "en", "slides")
+    page = figures.REGISTRY["trajectories"].build(t, as_of, "en")
+    issues = list(t["issues"]["title_en"])
+    assert "updatemenus" in page["layout"] and "updatemenus" not in made["layout"]
+    axes = {tr.get("xaxis", "x") for tr in made["data"]}
+    assert len(axes) == len(issues), "a panel per issue"
+    assert all(tr["visible"] for tr in made["data"])
+    legend = [tr["name"] for tr in made["data"] if tr["showlegend"]]
+    assert sorted(legend) == sorted(set(legend)) and len(legend) == len(t["sides"])
+    titles = [a["text"] for a in made["layout"]["annotations"]]
+    assert [re.sub(r"<[^>]+>", " ", x).split() for x in titles] == [i.split() for i in issues]
+    go.Figure(made)  # valid plotly
