@@ -185,7 +185,7 @@ def legible(fig: Plot, variant: Variant) -> Plot:
 
 # Characters per line of long labels on a slide (20 px text): issue names beside a plot,
 # axis titles under it.
-SLIDE_LABEL = {"ja": 13, "en": 26}
+SLIDE_LABEL = {"ja": 16, "en": 36}
 SLIDE_TITLE = {"ja": 40, "en": 80}
 
 
