@@ -85,6 +85,13 @@ LABELS: dict[str, dict[Lang, str]] = {
     "group_international": {"ja": "国際機関", "en": "International"},
     "group_other": {"ja": "その他", "en": "Other"},
     "figure_description": {"ja": "図の説明", "en": "About this chart"},
+    # The deck: speaker notes and the numbered source list at its end.
+    "deck_sources": {"ja": "出典一覧", "en": "Sources cited in this deck"},
+    "deck_sources_note": {
+        "ja": "各スライドの[番号]が指す出典。記録全体の出典は各ページにある。",
+        "en": "The sources the [numbers] on the slides refer to; the pages list the whole record's.",
+    },
+    "notes_sources": {"ja": "数字の出典", "en": "Sources for the numbers"},
     "seed": {"ja": "元記事", "en": "The original article"},
     "stance": {"ja": "立場", "en": "Stance"},
     "acceptable": {"ja": "受け入れ可能な範囲", "en": "Acceptable range"},

@@ -108,6 +108,7 @@ def _html(make_html: Callable[[Story, str], str]) -> None:
 # Chapters a story may leave out (a story need not have UN votes or an economic track, say):
 # a notebook's section for an absent chapter shows nothing, from its intro() to the next.
 _absent: dict[str, bool] = {"section": False}
+_section: dict[str, str | None] = {"chapter": None}  # the chapter the last intro() opened
 
 
 def _has_chapter(chapter_id: str) -> bool:
@@ -119,6 +120,17 @@ def _chapter_call(fn: Callable[[Story, str, str], str], chapter_id: str) -> None
     if not _has_chapter(chapter_id):
         return  # an optional chapter this story does not tell
     _show(lambda lang: fn(s, chapter_id, lang))
+
+
+def _only(where: str, make: Callable[[str], str]) -> None:
+    """In an export kernel, HTML for one artefact only ("deck": speaker notes, numbered
+    citations, the deck's source list; "page"); elsewhere nothing."""
+    if not render.exporting():
+        return
+    html = make(i18n.get_lang())
+    if html:
+        bundle = {"text/html": html, "text/plain": "[HTML]"}
+        display(bundle, raw=True, metadata={render.ONLY: where})
 
 
 def _shown_figure(figure_id: str) -> bool:
@@ -160,17 +172,25 @@ def language_switch() -> None:
 def header() -> None:
     """The story's title, subtitle and the date the content is current to."""
     _html(views.header)
+    s = story()
+    _only("deck", lambda lang: views.speaker_note(s.meta.title_notes, lang))
 
 
 def intro(chapter_id: str) -> None:
     """What the reader will learn: the chapter's question-and-answer hook. Opens the
     chapter's section: if the story has no such chapter, the section shows nothing."""
     _absent["section"] = not _has_chapter(chapter_id)
+    _section["chapter"] = chapter_id
     _chapter_call(views.hook, chapter_id)
+    if _has_chapter(chapter_id):  # the deck links a slide by its chapter id (#/positions)
+        _only("deck", lambda lang: views.chapter_anchor(chapter_id))
 
 
 def key_points(chapter_id: str) -> None:
     _chapter_call(views.key_points, chapter_id)
+    if _has_chapter(chapter_id):
+        note = views.chapter_of(story(), chapter_id).key_points_notes
+        _only("deck", lambda lang: views.speaker_note(note, lang))
 
 
 def notes(chapter_id: str) -> None:
@@ -180,6 +200,8 @@ def notes(chapter_id: str) -> None:
 
 def takeaways() -> None:
     _html(views.takeaways)
+    s = story()
+    _only("deck", lambda lang: views.speaker_note(s.meta.takeaways_notes, lang))
 
 
 def methods() -> None:
@@ -194,15 +216,32 @@ def figure(figure_id: str) -> None:
         return
     spec = figures.REGISTRY[figure_id]
     as_of = pd.Timestamp(story().meta.as_of)
+    note = views.figure_note(story(), _section["chapter"], figure_id)
     if spec.description:
         key = spec.description
-        _show(
-            lambda lang: (
+
+        def caption(lang: str, cites: str = "") -> str:
+            return (
                 f'<p class="parley-figure-desc" role="note">'
                 f"<b>{views.e(i18n.label('figure_description', lang))}:</b> "
-                f"{views.e(i18n.label(key, lang))}</p>"
+                f"{views.e(i18n.label(key, lang))}{cites}</p>"
             )
-        )
+
+        if render.exporting() and note is not None:
+            # A slide's caption cites the sources of its note's number ("[3][12]").
+            _only("page", caption)
+            _only("deck", lambda lang: caption(lang, " " + views.cite_marks(note.sources)))
+        else:
+            _show(caption)
+    _only("deck", lambda lang: views.speaker_note(note, lang))
+    if render.exporting():
+        # No kernel behind an export: every layout travels in the one output, and the
+        # page or deck picks its own (see parley.publish.render).
+        made = spec.variants(tables(), as_of, i18n.get_lang())
+        page = made.pop("page")
+        if not isinstance(page, str):
+            render.show(page, {name: plot for name, plot in made.items() if isinstance(plot, dict)})
+            return
     _show(lambda lang: spec.build(tables(), as_of, lang))
     if figure_id == "voices" and not _live_kernel():
         # Exports: each event the voices respond to links to its entry in the explorer.
@@ -217,6 +256,10 @@ def sources(chapter_id: str | None = None) -> None:
     s = story()
     if chapter_id is None:
         ids = [src.id for src in s.sources]
+        if render.exporting():  # the deck lists the sources its slides cite, numbered
+            _only("page", lambda lang: views.sources(s, ids, lang))
+            _only("deck", lambda lang: views.deck_sources(s, views.noted_sources(s), lang))
+            return
     elif not _has_chapter(chapter_id):
         return  # an optional chapter this story does not tell
     else:

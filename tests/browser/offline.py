@@ -80,6 +80,30 @@ SLIDE_STATE = """() => {
 }"""
 
 
+# The smallest chart text on the shown slide as it reaches the screen: each SVG text's
+# font size × the scale its SVG is drawn at (reveal.js scales the 1280×720 slide to the
+# window). Tick labels, legends, annotations, titles, menus and sliders count; plotly's hover
+# labels and the range slider (a control drawn in miniature) do not.
+SMALLEST_CHART_TEXT = """() => {
+  const s = Reveal.getCurrentSlide();
+  let least = null;
+  for (const svg of s.querySelectorAll('.parley-chart svg.main-svg')) {
+    const scale = svg.getBoundingClientRect().width / svg.width.baseVal.value;
+    for (const t of svg.querySelectorAll('text, tspan')) {
+      if (!t.textContent.trim() || t.closest('.hoverlayer, .rangeslider-container')) continue;
+      const style = getComputedStyle(t);
+      if (style.display === 'none' || style.visibility === 'hidden' || style.opacity === '0')
+        continue;
+      if (t.getBoundingClientRect().width === 0) continue;
+      const px = parseFloat(style.fontSize) * scale;
+      if (least === null || px < least.px)
+        least = { px: px, text: t.textContent.slice(0, 40), cls: t.getAttribute('class') };
+    }
+  }
+  return least;
+}"""
+
+
 def wait_ready(visit: Visit) -> None:
     visit.page.wait_for_selector(".reveal.ready", timeout=30_000)
 
@@ -89,10 +113,11 @@ def hover_first_point(visit: Visit) -> str:
     page = visit.page
     page.evaluate("Reveal.configure({ transition: 'none' })")  # no slide moving under the mouse
     page.wait_for_timeout(100)
-    box = page.locator("section.present .parley-chart .scatterlayer .point").first.bounding_box()
+    shown = "section.present:not(.stack)"  # the shown slide, not its vertical stack
+    box = page.locator(f"{shown} .parley-chart .scatterlayer .point").first.bounding_box()
     assert box is not None, "the chart has markers"
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    label = page.locator("section.present .hoverlayer .hovertext").first
+    label = page.locator(f"{shown} .hoverlayer .hovertext").first
     label.wait_for(timeout=10_000)
     return label.text_content() or ""
 

@@ -53,7 +53,24 @@ def test_hostile_deck(hostile_exports: Path, open_offline, lang: str) -> None:
     assert page.evaluate("document.querySelectorAll('section.parley-continued').length") >= 1
     assert any(state["indices"].get("v") for state in states)
 
-    go_to_slide(visit, 1, 0)
+    # Speaker notes, citation marks and the deck's source list: text too.
+    notes = page.evaluate(
+        "Reveal.getSlides().map(s => [...s.querySelectorAll('aside.notes')]"
+        ".map(a => a.innerText).join(' '))"
+    )
+    assert sum(PAYLOAD in n for n in notes) >= 10, "every story note shows the payload as text"
+    listed = page.evaluate(
+        "[...document.querySelectorAll('.parley-appendix li')].map(li => li.innerText)"
+    )
+    assert listed and all(PAYLOAD in text for text in listed)
+    assert page.evaluate("document.querySelectorAll('.parley-cite[data-number]').length") >= 5
+
+    # The first chart's slide (the long hostile hook pushes it to a continued slide; only
+    # the shown slide takes the pointer).
+    first = page.evaluate(
+        "Reveal.getIndices(Reveal.getSlides().find(s => s.querySelector('.parley-chart')))"
+    )
+    go_to_slide(visit, first["h"], first.get("v") or 0)
     assert "<script>window.__pwned=1</script>" in hover_first_point(visit)
 
     assert page.evaluate(RAN) is None

@@ -20,6 +20,7 @@ from e2e_support import BIN, NOTEBOOKS, ROOT, TIMINGS
 from parley.base.palette import FONT_FAMILY
 from parley.publish.notebooks import notebook_title
 from parley.publish.pages import DECK_NOTEBOOK, human_size
+from parley.publish.pdf import NOTES_HEIGHT
 from parley.story.load import load_story
 
 pytestmark = pytest.mark.browser
@@ -33,7 +34,9 @@ INTRO = re.compile(r"""nb\.intro\(\s*["']([\w-]+)["']\s*\)""")
 
 # A text layer maps each glyph back to one of the characters that share it: dashes and
 # middle dots come back as their look-alikes.
-LOOK_ALIKES = str.maketrans(dict.fromkeys("‐‑‒–—―−", "-") | dict.fromkeys("·‧・･", "・"))
+# CJK radical-supplement forms (no NFKC mapping) come back for the ideographs they draw.
+RADICALS = dict(zip("⻑⻄⻘⻝⻤⻩⻭⻲⺠⺟⻨⻯⻆", "長西青食鬼黄歯亀民母麦竜角", strict=True))
+LOOK_ALIKES = str.maketrans(dict.fromkeys("‐‑‒–—―−", "-") | dict.fromkeys("·‧・･", "・") | RADICALS)
 
 
 def squeeze(text: str) -> str:
@@ -125,6 +128,14 @@ def test_handout_has_a_page_per_slide_titles_and_charts(
         heading = ".reveal .slides section h3"
         font = dominant_font(page, heading)
         sample = page.locator(heading).first.text_content() or ""
+        # Each slide's speaker notes (citation numbers aside) and the deck's source list.
+        notes = page.evaluate(
+            """() => Reveal.getSlides().map(s => [...s.querySelectorAll('aside.notes > p')]
+                 .filter(p => !p.querySelector('.parley-cite')).map(p => p.textContent))"""
+        )
+        listed = page.evaluate(
+            "[...document.querySelectorAll('.parley-appendix li')].map(li => li.innerText)"
+        )
     finally:
         page.context.close()
 
@@ -134,10 +145,23 @@ def test_handout_has_a_page_per_slide_titles_and_charts(
     }
     assert len(sizes) == 1, sizes
     ((width, height),) = sizes
-    assert abs(width / height - 16 / 9) < 0.01, "landscape, the deck's 1280×720"
+    slide_height = height - NOTES_HEIGHT * 0.75  # px to pt: the notes strip under the slide
+    assert abs(width / slide_height - 16 / 9) < 0.01, "landscape, the deck's 1280×720"
     texts = [squeeze(p.extract_text()) for p in reader.pages]
     assert all(texts), "no blank page"
     text = "".join(texts)
+    # The speaker notes print under their slide, on the slide's own page.
+    noted = [(n, paragraph) for n, paras in enumerate(notes) for paragraph in paras]
+    assert len({n for n, _ in noted}) >= 10
+    for n, paragraph in noted:
+        assert squeeze(paragraph) in texts[n], f"page {n + 1} lacks its notes {paragraph[:40]!r}"
+    # The sources print in full: publisher, title, date and link of every entry.
+    assert listed, "the deck lists its sources"
+    for entry in listed:  # (a text layer gives links back after the page's other text)
+        for part in entry.split(" · "):
+            assert squeeze(part) in text, (
+                f"the {lang} handout lacks {part[:60]!r} of {entry[:40]!r}"
+            )
     for title in deck_titles(lang):
         assert squeeze(title) in text, f"{lang} handout lacks the title {title!r}"
     charts = chart_titles(deck)

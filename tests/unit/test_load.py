@@ -195,6 +195,29 @@ CASES = [
     ),
     (
         "story.yaml",
+        "notes: {ja: ノート, en: Notes}",
+        "notes: {ja: ノート, en: Notes}\n    figure_notes:\n      economy:\n"
+        "        text: {ja: 注, en: Note}\n        sources: [seed]",
+        "story.yaml:27: overview: figure_notes.economy: notes for figure 'economy', which the "
+        "chapter does not show",
+    ),
+    (
+        "story.yaml",
+        "notes: {ja: ノート, en: Notes}",
+        "notes: {ja: ノート, en: Notes}\n    figure_notes:\n      timeline:\n"
+        "        text: {ja: 注, en: Note}\n        sources: [no-such-source]",
+        "story.yaml:29: overview: figure_notes.timeline.sources[0]: unknown source id "
+        "'no-such-source'",
+    ),
+    (
+        "story.yaml",
+        "notes: {ja: ノート, en: Notes}",
+        "notes: {ja: ノート, en: Notes}\n    key_points_notes:\n        text: {ja: 注}\n"
+        "        sources: [no-such-source]",
+        "story.yaml:27: overview: chapters.0.key_points_notes.text.en: missing translation (en)",
+    ),
+    (
+        "story.yaml",
         "as_of: 2025-03-31",
         "as_of: 2025-13-01",
         "story.yaml:2: story: as_of: '2025-13-01' is not a real calendar date",

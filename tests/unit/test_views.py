@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -52,3 +53,56 @@ def test_takeaways_are_attributed_to_the_original_article() -> None:
     assert story.meta.takeaways
     assert "<h3>元記事のまとめ</h3>" in views.takeaways(story, "ja")
     assert "<h3>The original article&#x27;s takeaways</h3>" in views.takeaways(story, "en")
+
+
+def _noted(mini_story):
+    """The mini story with speaker notes on its timeline figure and its key points."""
+    from parley.story.model import SpeakerNote, Text
+
+    note = SpeakerNote(
+        text=Text(ja="年表を指す <b>注</b>", en="Point at the <b>timeline</b>"),
+        sources=["wire-one", "un-record", "wire-one"],
+    )
+    story = mini_story.model_copy(deep=True)
+    chapter = story.meta.chapters[0]
+    object.__setattr__(chapter, "figure_notes", {"timeline": note})
+    object.__setattr__(chapter, "key_points_notes", note)
+    return story, note
+
+
+def test_speaker_notes_are_escaped_and_cite_their_sources(mini_story) -> None:
+    _, note = _noted(mini_story)
+    html = views.speaker_note(note, "en")
+    assert html.startswith('<aside class="notes">') and html.endswith("</aside>")
+    assert "Point at the &lt;b&gt;timeline&lt;/b&gt;" in html and "<b>" not in html
+    assert "Sources for the numbers" in html
+    marks = views.cite_marks(note.sources)
+    assert marks in html and marks.count('class="parley-cite"') == 2, "one mark per source"
+    assert 'data-source="wire-one"' in marks and 'href="#/sources"' in marks
+    assert views.speaker_note(None, "ja") == ""
+    assert "数字の出典" in views.speaker_note(note, "ja")
+
+
+def test_a_figure_note_is_the_showing_chapters_else_the_first_one(mini_story) -> None:
+    story, note = _noted(mini_story)
+    assert views.figure_note(story, "overview", "timeline") is note
+    assert views.figure_note(story, None, "timeline") is note, "any chapter's note for it"
+    assert views.figure_note(story, "overview", "economy") is None
+    assert views.noted_sources(story) == ["wire-one", "un-record"]
+
+
+def test_deck_source_list_gives_publisher_title_date_and_link(mini_story) -> None:
+    html = views.deck_sources(mini_story, ["un-record", "wire-one", "no-such", "un-record"], "en")
+    items = re.findall(r'<li data-source="([^"]+)">(.*?)</li>', html)
+    assert [sid for sid, _ in items] == ["un-record", "wire-one"]
+    by_id = {s.id: s for s in mini_story.sources}
+    for sid, item in items:
+        src = by_id[sid]
+        assert f"<b>{src.publisher}</b>" in item and src.published.isoformat() in item
+        assert f'<a href="{src.url}"' in item and " · " in item
+    assert "Sources cited in this deck" in html
+
+
+def test_chapter_anchor_escapes_its_id() -> None:
+    html = views.chapter_anchor('x"><script>')
+    assert "<script>" not in html and "hidden" in html

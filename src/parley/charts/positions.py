@@ -20,6 +20,7 @@ from parley.charts.common import (
     citations,
     date_ticks,
     esc,
+    for_slide,
     source_labels,
     stance_axis,
     wrap,
@@ -27,6 +28,7 @@ from parley.charts.common import (
 from parley.charts.plot import (
     Plot,
     Trace,
+    Variant,
     add_trace,
     new,
     scatter,
@@ -122,6 +124,7 @@ def position_map(
     start: pd.Timestamp | None = None,
     *,
     sides: pd.DataFrame,
+    variant: Variant = "page",
 ) -> Plot:
     """Issues down the side, stance across; a slider steps through month-end snapshots."""
     lang = check_lang(lang)
@@ -187,7 +190,7 @@ def position_map(
             }
         ],
     )
-    base_layout(fig, label("position_map_title", lang), height=560)
+    base_layout(fig, label("position_map_title", lang), height=560, variant=variant)
     update_xaxes(
         fig,
         range=[-0.5, 10.5],
@@ -215,8 +218,10 @@ def trajectories(
     lang: str,
     *,
     sides: pd.DataFrame,
+    variant: Variant = "page",
 ) -> Plot:
-    """Step lines of each side's stance over time; a dropdown picks the issue."""
+    """Step lines of each side's stance over time; a dropdown picks the issue. On a slide
+    (no pointer, read from across a room) every issue has a small panel of its own."""
     lang = check_lang(lang)
     actor_names = dict(zip(actors["id"], actors[f"name_{lang}"], strict=True))
     hovers = position_hovers(positions, actor_names, sources, lang)
@@ -224,6 +229,7 @@ def trajectories(
     issue_ids = list(issues["id"])
     per_issue: list[int] = []
     styles = side_table.styles(sides)
+    panels = variant == "slides"
     for k, issue in enumerate(issue_ids):
         count = 0
         for side in side_table.side_ids(sides):
@@ -236,6 +242,12 @@ def trajectories(
             xs = [*part["as_of"], as_of]
             ys = [*part["stance"], part["stance"].iloc[-1]]
             hover = hovers.loc[part.index].tolist()
+            where: dict[str, object] = {}
+            if panels:  # panel k; one legend entry per side, from the first panel showing it
+                shown = {t["legendgroup"] for t in fig["data"]}
+                where = {"showlegend": side not in shown}
+                if k:
+                    where |= {"xaxis": f"x{k + 1}", "yaxis": f"y{k + 1}"}
             add_trace(
                 fig,
                 scatter(
@@ -250,13 +262,16 @@ def trajectories(
                     },
                     name=style.name(lang),
                     legendgroup=side,
-                    visible=k == 0,
+                    visible=panels or k == 0,
                     hovertext=[*hover, ""],
                     hovertemplate="%{hovertext}<extra></extra>",
+                    **where,
                 ),
             )
             count += 1
         per_issue.append(count)
+    if panels:
+        return _trajectory_panels(fig, issues, lang, variant)
     buttons = []
     offset = 0
     total = sum(per_issue)
@@ -273,7 +288,7 @@ def trajectories(
                 "args": [{"visible": visible}, {"annotations[0].text": _scale_ends(row, lang)}],
             }
         )
-    base_layout(fig, label("trajectories_title", lang), height=600)
+    base_layout(fig, label("trajectories_title", lang), height=600, variant=variant)
     first = issues.iloc[0] if len(issues) else None
     update_layout(
         fig,
@@ -311,6 +326,62 @@ def trajectories(
         fig, range=[-0.5, 10.5], title=axis_title(label("stance", lang)), tickvals=[0, 5, 10]
     )
     update_xaxes(fig, type="date", **date_ticks(lang))
+    return fig
+
+
+PANEL_COLUMNS = 3
+
+
+def _trajectory_panels(fig: Plot, issues: pd.DataFrame, lang: str, variant: Variant) -> Plot:
+    """Small multiples: issue k in panel k of a grid (3 across), its title above it, the
+    stance scale (0, 5, 10) on each panel's left, dates under the bottom row."""
+    count = max(len(issues), 1)
+    rows = -(-count // PANEL_COLUMNS)
+    gap_x, gap_y = 0.05, 0.16
+    width = (1 - gap_x * (PANEL_COLUMNS - 1)) / PANEL_COLUMNS
+    height = (1 - gap_y * (rows - 1)) / rows
+    base_layout(fig, label("trajectories_title", lang), height=620, variant=variant)
+    annotations = []
+    for k, (_, issue) in enumerate(issues.iterrows()):
+        row, col = divmod(k, PANEL_COLUMNS)
+        x0 = col * (width + gap_x)
+        y1 = 1 - row * (height + gap_y)
+        suffix = str(k + 1) if k else ""
+        fig["layout"][f"xaxis{suffix}"] = {
+            "domain": [x0, x0 + width],
+            "anchor": f"y{suffix}",
+            "type": "date",
+            "nticks": 3,
+            "showticklabels": row == rows - 1 or k + PANEL_COLUMNS >= count,
+            "gridcolor": "rgba(127,127,127,0.25)",
+            **date_ticks(lang),
+        }
+        fig["layout"][f"yaxis{suffix}"] = {
+            "domain": [y1 - height, y1],
+            "anchor": f"x{suffix}",
+            "range": [-0.5, 10.5],
+            "tickvals": [0, 5, 10],
+            "gridcolor": "rgba(127,127,127,0.25)",
+        }
+        annotations.append(
+            {
+                "text": f"<b>{for_slide(esc(issue[f'title_{lang}']), variant, lang)}</b>",
+                "xref": f"x{suffix} domain",
+                "yref": f"y{suffix} domain",
+                "x": 0,
+                "y": 1.02,
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "align": "left",
+                "showarrow": False,
+            }
+        )
+    update_layout(
+        fig,
+        annotations=annotations,
+        margin={"t": 130, "b": 40, "l": 40, "r": 20},
+        legend={"y": 1.12, "yanchor": "bottom"},
+    )
     return fig
 
 

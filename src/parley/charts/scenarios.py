@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from parley.charts.common import axis_title, base_layout, esc, stance_axis
+from parley.charts.common import axis_title, base_layout, esc, for_slide, stance_axis
 from parley.charts.plot import (
     Plot,
+    Variant,
     add_trace,
     new,
     scatter,
@@ -29,9 +30,13 @@ def scenarios(
     lang: str,
     *,
     sides: pd.DataFrame,
+    variant: Variant = "page",
 ) -> Plot:
     lang = check_lang(lang)
-    names = dict(zip(issues["id"], issues[f"title_{lang}"].map(esc), strict=True))
+    names = {
+        issue: for_slide(esc(title), variant, lang)
+        for issue, title in zip(issues["id"], issues[f"title_{lang}"], strict=True)
+    }
     snapshot = latest_by_side(positions, as_of)
     fig = new()
     styles = side_table.styles(sides)
@@ -76,9 +81,12 @@ def scenarios(
                 hovertemplate=f"<b>{title}</b><br>%{{y}}: %{{x:g}}<extra></extra>",
             ),
         )
-    base_layout(fig, label("scenarios_title", lang), height=540)
+    base_layout(fig, label("scenarios_title", lang), height=540, variant=variant)
     update_xaxes(
-        fig, range=[-0.5, 10.5], title=axis_title(stance_axis(issues, lang)), tickvals=[0, 5, 10]
+        fig,
+        range=[-0.5, 10.5],
+        title=axis_title(for_slide(stance_axis(issues, lang), variant, lang, title=True)),
+        tickvals=[0, 5, 10],
     )
     update_yaxes(fig, categoryorder="array", categoryarray=list(names.values())[::-1])
     # Scenario names are long: a legend under the chart keeps the plot area wide.

@@ -8,6 +8,7 @@ import pandas as pd
 from parley.charts.common import axis_title, base_layout, citations, esc, source_labels, wrap
 from parley.charts.plot import (
     Plot,
+    Variant,
     add_annotation,
     add_trace,
     bar,
@@ -23,9 +24,13 @@ CHOICE_COLOURS = {"yes": "#56B4E9", "no": "#CC79A7", "abstain": "#BBBBBB", "abse
 CHOICE_LABELS = {"yes": "in_favour", "no": "against", "abstain": "abstain", "absent": "absent"}
 
 
-def resolution_label(row: pd.Series, lang: str) -> str:
+def resolution_label(row: pd.Series, lang: str, *, small: bool = True) -> str:
+    """The resolution over its body and date (a superscript, except on a slide)."""
     body = label(f"body_{row['body']}", lang)
-    return f"{esc(row['resolution'])}<br><sup>{body} · {row['date']:%Y-%m-%d}</sup>"
+    under = f"{body} · {row['date']:%Y-%m-%d}"
+    return f"{esc(row['resolution'])}<br>" + (
+        f"<sup>{under}</sup>" if small else f'<span style="color:#555">{under}</span>'
+    )
 
 
 def un_votes(
@@ -33,6 +38,8 @@ def un_votes(
     sources: pd.DataFrame,
     lang: str,
     actors: pd.DataFrame | None = None,
+    *,
+    variant: Variant = "page",
 ) -> Plot:
     """Each vote's ``called_out`` actors (story.yaml) are named beside its bar, by their
     name in ``actors``."""
@@ -42,7 +49,7 @@ def un_votes(
     )
     df = votes.sort_values(["date", "body", "resolution"], kind="stable")
     labels = source_labels(sources)
-    ys = [resolution_label(r, lang) for _, r in df.iterrows()]
+    ys = [resolution_label(r, lang, small=variant != "slides") for _, r in df.iterrows()]
     fig = new()
     for choice in ("yes", "no", "abstain", "absent"):
         counts = df[choice].fillna(0).astype(int).tolist()
@@ -83,8 +90,11 @@ def un_votes(
                 align="left",
                 font={"size": 11},
             )
-    base_layout(fig, label("votes_title", lang), height=max(320, 130 * len(df) + 120))
-    update_layout(fig, barmode="stack", margin={"r": 190})
+    base_layout(
+        fig, label("votes_title", lang), height=max(320, 130 * len(df) + 120), variant=variant
+    )
+    # Room at the right for the called-out states' votes (wider at a slide's text size).
+    update_layout(fig, barmode="stack", margin={"r": 290 if variant == "slides" else 190})
     update_xaxes(fig, title=axis_title(label("states", lang)))
     update_yaxes(fig, categoryorder="array", categoryarray=ys[::-1])
     return fig

@@ -10,11 +10,13 @@ from parley.charts.common import (
     axis_title,
     base_layout,
     esc,
+    for_slide,
     stance_axis,
     wrap,
 )
 from parley.charts.plot import (
     Plot,
+    Variant,
     add_trace,
     bar,
     new,
@@ -37,6 +39,7 @@ def zone_of_agreement(
     settlement: dict[str, float] | None = None,
     *,
     sides: pd.DataFrame,
+    variant: Variant = "page",
 ) -> Plot:
     """Acceptable ranges as bars, red lines as crosses, the shared overlap shaded per issue.
 
@@ -130,19 +133,30 @@ def zone_of_agreement(
                 hovertemplate=f"{esc(label('settlement', lang))}: %{{x:g}}<extra></extra>",
             ),
         )
-    base_layout(fig, label("zone_title", lang), height=520)
+    base_layout(fig, label("zone_title", lang), height=520, variant=variant)
     update_layout(fig, barmode="overlay")
     update_xaxes(
-        fig, range=[-0.3, 10.3], title=axis_title(stance_axis(issues, lang)), tickvals=[0, 5, 10]
+        fig,
+        range=[-0.3, 10.3],
+        title=axis_title(for_slide(stance_axis(issues, lang), variant, lang, title=True)),
+        tickvals=[0, 5, 10],
     )
     update_yaxes(
         fig,
         tickvals=list(rows.values()),
-        ticktext=[f"{names[i]}<br><sup>{_zone_status(zone[i], lang)}</sup>" for i in ids],
+        ticktext=[_issue_tick(names[i], _zone_status(zone[i], lang), variant, lang) for i in ids],
         autorange="reversed",
         zeroline=False,
     )
     return fig
+
+
+def _issue_tick(name: str, status: str, variant: Variant, lang: str) -> str:
+    """The issue's name over its zone status: smaller on a page, at full size on a slide
+    (where a superscript would fall under the legible size)."""
+    if variant == "slides":
+        return f'{for_slide(name, variant, lang)}<br><span style="color:#555">{status}</span>'
+    return f"{name}<br><sup>{status}</sup>"
 
 
 def _zone_status(z: dict[str, float], lang: str) -> str:

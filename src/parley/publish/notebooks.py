@@ -13,6 +13,7 @@ from nbformat import NotebookNode
 from parley.publish import render
 
 WIDGET_MIMETYPE = "application/vnd.jupyter.widget-view+json"
+PAGE_VARIANTS = ("phone",)  # what a page carries besides its own layout (charts.js picks)
 
 
 def notebook_title(nb: NotebookNode, lang: str, fallback: str) -> str:
@@ -38,11 +39,17 @@ class Prepared:
     warnings: list[str]
 
 
-def _export_outputs(cell: NotebookNode, ci: int, into: Prepared) -> list[NotebookNode]:
+def _export_outputs(
+    cell: NotebookNode, ci: int, into: Prepared, *, for_deck: bool
+) -> list[NotebookNode]:
     """A code cell's outputs for export: plotly JSON → lean chart HTML (the figure noted in
-    ``into``), no widget views (they need a kernel), stderr noted as a warning, not shown."""
+    ``into``), no widget views (they need a kernel), stderr noted as a warning, not shown.
+    A deck shows a chart's "slides" variant; a page its own, with its "phone" variant."""
     outputs = []
     for oi, out in enumerate(cell.outputs):
+        only = out.get("metadata", {}).get(render.ONLY)
+        if only is not None and only != ("deck" if for_deck else "page"):
+            continue
         if out.output_type == "stream" and out.name == "stderr":
             into.warnings.append(f"cell {ci}: {out.text.strip()[:300]}")
             continue
@@ -50,9 +57,17 @@ def _export_outputs(cell: NotebookNode, ci: int, into: Prepared) -> list[Noteboo
         if WIDGET_MIMETYPE in data:
             continue
         if render.PLOTLY_MIMETYPE in data:
-            figure = data[render.PLOTLY_MIMETYPE]
-            into.figures.append(figure)
-            out.data = {"text/html": render.chart_html(figure, f"chart-{ci}-{oi}")}
+            variants = dict(data.get(render.VARIANTS_MIMETYPE, {}))
+            chart_id = f"chart-{ci}-{oi}"
+            if for_deck:
+                shown = variants.get("slides", data[render.PLOTLY_MIMETYPE])
+                into.figures.append(shown)
+                html = render.chart_html(shown, chart_id)
+            else:
+                extra = {name: variants[name] for name in PAGE_VARIANTS if name in variants}
+                into.figures.extend([data[render.PLOTLY_MIMETYPE], *extra.values()])
+                html = render.chart_html(data[render.PLOTLY_MIMETYPE], chart_id, extra)
+            out.data = {"text/html": html}
             out.metadata = {}
         outputs.append(out)
     return outputs
@@ -69,7 +84,7 @@ def prepare(nb: NotebookNode, *, for_deck: bool) -> Prepared:
         if not for_deck and slide_type == "notes":
             continue
         if cell.cell_type == "code":
-            cell.outputs = _export_outputs(cell, ci, prepared)
+            cell.outputs = _export_outputs(cell, ci, prepared, for_deck=for_deck)
         cells.append(cell)
     prepared.nb.cells = cells
     return prepared

@@ -1,12 +1,11 @@
 """PDF handouts of the slide decks: one slide per page, printed by headless Chromium.
 
 The deck opens from ``file://`` with every other request aborted, in reveal.js's print mode
-(``?print-pdf``: each slide on its own page of the deck's size, 1280×720 plus reveal's
-margin, landscape). The deck draws a slide's charts only when the slide is shown, so once
-reveal has laid the pages out, each page's slide is announced as shown (reveal's
-``slidechanged`` event, which the deck's own script answers by fitting and drawing the
-slide), every chart is awaited, and each slide is centred again at its drawn height.
-Playwright drives the browser (``playwright`` is imported only when printing).
+with speaker notes (``?print-pdf&showNotes=true``: each slide on its own page, 1280×720 plus
+reveal's margin, landscape). The deck's own script fits and draws every slide in print mode
+(as a presenter's browser does); here each page then grows by a strip that holds the slide's
+speaker notes under it. Playwright drives the browser (``playwright`` is imported only when
+printing).
 """
 
 from __future__ import annotations
@@ -22,37 +21,39 @@ from parley.publish import chromium
 
 SLIDE = {"width": 1280, "height": 720}
 TIMEOUT_MS = 60_000
-# reveal.js dispatches `pdf-ready` on .reveal once the pages are laid out.
-WATCH_READY = """
-addEventListener('DOMContentLoaded', () => {
-  const reveal = document.querySelector('.reveal');
-  if (reveal) reveal.addEventListener('pdf-ready', () => { window.__parleyPdfReady = true; });
-});
-"""
-SHOW_EVERY_SLIDE = """() => {
-  const reveal = document.querySelector('.reveal');
-  const pages = document.querySelectorAll('.pdf-page');
-  for (const page of pages) {
-    const event = new Event('slidechanged');
-    event.currentSlide = page.querySelector(':scope > section');
-    reveal.dispatchEvent(event);
-  }
-  return pages.length;
-}"""
+NOTES_HEIGHT = 300  # px added under each slide's page for its speaker notes
+# The deck's own script draws every slide in reveal.js's print mode and then marks the
+# document (data-parley-printed = the number of pages).
+PRINTED = "() => document.documentElement.hasAttribute('data-parley-printed')"
+SLIDES = "() => Number(document.documentElement.getAttribute('data-parley-printed'))"
 ALL_DRAWN = """() => [...document.querySelectorAll('.parley-chart')]
   .every(div => div.querySelector('.main-svg') !== null)"""
-RECENTRE = """() => {
+# A handout page is the slide with its speaker notes under it: each page grows by
+# NOTES_HEIGHT, and the notes reveal.js placed over the slide's foot move into that strip.
+NOTES_UNDER_SLIDES = """(extra) => {
+  let width = 0, height = 0;
   for (const page of document.querySelectorAll('.pdf-page')) {
-    const slide = page.querySelector(':scope > section');
-    slide.style.top = Math.max((page.clientHeight - slide.scrollHeight) / 2, 0) + 'px';
+    height = page.clientHeight + extra;
+    width = page.clientWidth;
+    page.style.height = height + 'px';
+    const notes = page.querySelector('.speaker-notes-pdf');
+    if (notes) {
+      notes.style.top = (height - extra + 4) + 'px';
+      notes.style.bottom = 'auto';
+      notes.style.maxHeight = (extra - 12) + 'px';
+      notes.classList.add('parley-handout-notes');
+    }
   }
+  const style = document.createElement('style');
+  // The stamp and the slide number stay at the foot of the slide, above the notes.
+  style.textContent = '@page { size: ' + width + 'px ' + height + 'px; margin: 0; }' +
+    '.parley-stamp, .reveal .pdf-page .slide-number-pdf { bottom: ' + (extra + 8) +
+    'px !important; }' +
+    '.parley-handout-notes { font-size: 17px; line-height: 1.4; overflow: hidden; ' +
+    'border-top: 1px solid #999; padding-top: 6px; background: #fff; color: #222; }' +
+    '.parley-handout-notes p { margin: 0 0 4px 0; }';
+  document.head.appendChild(style);
 }"""
-# The build stamp on every page instead of on a page of its own after the last slide, and
-# no page break after the last slide (reveal 4.6 breaks after every page).
-PRINT_CSS = """
-.parley-stamp { position: fixed !important; left: 10px; bottom: 8px; }
-html.print-pdf .reveal .slides .pdf-page:last-child { page-break-after: auto; break-after: auto; }
-"""
 
 
 class PdfError(Exception):
@@ -90,14 +91,12 @@ def _print(browser: Any, deck_html: Path, pdf: Path) -> int:
         page.set_default_timeout(TIMEOUT_MS)
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.add_init_script(WATCH_READY)
         try:
-            page.goto(deck_html.resolve().as_uri() + "?print-pdf")
-            page.wait_for_function("window.__parleyPdfReady === true")
-            slides = page.evaluate(SHOW_EVERY_SLIDE)
+            page.goto(deck_html.resolve().as_uri() + "?print-pdf&showNotes=true")
+            page.wait_for_function(PRINTED)
+            slides = page.evaluate(SLIDES)
             page.wait_for_function(ALL_DRAWN)
-            page.evaluate(RECENTRE)
-            page.add_style_tag(content=PRINT_CSS)
+            page.evaluate(NOTES_UNDER_SLIDES, NOTES_HEIGHT)
             data = page.pdf(prefer_css_page_size=True, print_background=True)
         except Error as exc:
             raise PdfError(f"{deck_html}: {exc.message.splitlines()[0]}; {errors}") from exc

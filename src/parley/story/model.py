@@ -319,6 +319,14 @@ class Change(Entry):
 # --- story.yaml -------------------------------------------------------------------------
 
 
+class SpeakerNote(Strict):
+    """What a presenter says over a slide: what it shows, the point to make, the one
+    number worth saying; ``sources`` back that number (the deck cites them by number)."""
+
+    text: Text
+    sources: SourceIds
+
+
 class Chapter(Entry):
     title: Text
     question: Text
@@ -326,6 +334,14 @@ class Chapter(Entry):
     key_points: list[Text] = Field(default_factory=list)
     figures: list[Slug] = Field(default_factory=list)
     notes: Text | None = None
+    figure_notes: dict[Slug, SpeakerNote] = Field(
+        default_factory=dict,
+        description="Speaker notes for the chapter's figures, keyed by figure id (one of "
+        "`figures`): shown in the deck's speaker view and under the slide in the handout.",
+    )
+    key_points_notes: SpeakerNote | None = Field(
+        None, description="Speaker notes for the slide of the chapter's key points."
+    )
 
 
 class Side(Strict):
@@ -374,6 +390,12 @@ class StoryMeta(Strict):
         "(when votes.yaml records it under `notable`).",
     )
     chapters: Annotated[list[Chapter], Field(min_length=1)]
+    title_notes: SpeakerNote | None = Field(
+        None, description="Speaker notes for the deck's title slide."
+    )
+    takeaways_notes: SpeakerNote | None = Field(
+        None, description="Speaker notes for the slide of the takeaways."
+    )
     pair_checked: PairWaivers = Field(default_factory=dict)
 
 

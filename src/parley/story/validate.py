@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from parley.base import colour
 from parley.base.palette import PAPER, PLOT_BACKGROUND
 from parley.story.fields import FIGURES, GENERIC_GROUPS
-from parley.story.model import Story
+from parley.story.model import SpeakerNote, Story
 from parley.story.parsed import Parsed
 from parley.story.problems import Problem
 
@@ -239,6 +239,41 @@ def cross_check(story: Story, files: dict[str, Parsed], story_file: Parsed) -> l
                         ch.id,
                         f"figures[{j}]",
                         f"unknown figure id {fig!r} (one of: {', '.join(FIGURES)})",
+                    )
+                )
+        for fig in ch.figure_notes:
+            if fig not in ch.figures:
+                out.append(
+                    Problem(
+                        "story.yaml",
+                        loc.line_of(("chapters", k, "figure_notes", fig)) if loc else None,
+                        ch.id,
+                        f"figure_notes.{fig}",
+                        f"notes for figure {fig!r}, which the chapter does not show "
+                        f"(its figures: {', '.join(ch.figures) or 'none'})",
+                    )
+                )
+    # Speaker notes cite sources that exist.
+    noted: list[tuple[tuple[str | int, ...], str, str, SpeakerNote]] = []
+    for k, ch in enumerate(story.meta.chapters):
+        for fig, note in ch.figure_notes.items():
+            noted.append((("chapters", k, "figure_notes", fig), ch.id, f"figure_notes.{fig}", note))
+        if ch.key_points_notes is not None:
+            path = ("chapters", k, "key_points_notes")
+            noted.append((path, ch.id, "key_points_notes", ch.key_points_notes))
+    for name in ("title_notes", "takeaways_notes"):
+        if (note := getattr(story.meta, name)) is not None:
+            noted.append(((name,), name, name, note))
+    for path, entry, field, note in noted:
+        for i, sid in enumerate(note.sources):
+            if sid not in ids["sources"]:
+                out.append(
+                    Problem(
+                        "story.yaml",
+                        loc.line_of((*path, "sources", i)) if loc else None,
+                        entry,
+                        f"{field}.sources[{i}]",
+                        f"unknown source id {sid!r} (not in sources.yaml)",
                     )
                 )
     return out

@@ -11,7 +11,7 @@ from collections import Counter
 
 from parley import i18n
 from parley.base.markup import escape as e
-from parley.story.model import Chapter, Source, Story
+from parley.story.model import Chapter, Source, SpeakerNote, Story
 
 
 class UnknownChapter(KeyError):
@@ -84,6 +84,75 @@ def notes(story: Story, chapter_id: str, lang: str) -> str:
     if ch.notes is None:
         return ""
     return f'<aside class="notes"><p>{e(ch.notes(lang))}</p></aside>'
+
+
+def chapter_anchor(chapter_id: str) -> str:
+    """Marks the deck's slide that opens a chapter, so ``#/<chapter id>`` links to it."""
+    return f'<span class="parley-chapter" data-chapter="{e(chapter_id)}" hidden></span>'
+
+
+def cite_marks(source_ids: list[str]) -> str:
+    """Citation marks for a slide: one link per source to the deck's source list. They
+    carry the source id (shown until the deck numbers them "[3]" in slide order)."""
+    marks = "".join(
+        f'<a class="parley-cite" href="#/sources" data-source="{e(sid)}">[{e(sid)}]</a>'
+        for sid in dict.fromkeys(source_ids)
+    )
+    return f'<span class="parley-cites">{marks}</span>'
+
+
+def speaker_note(note: SpeakerNote | None, lang: str) -> str:
+    """A slide's speaker notes (reveal.js reads ``aside.notes``) with the sources of its
+    number; empty for no note."""
+    if note is None:
+        return ""
+    return (
+        f'<aside class="notes"><p>{e(note.text(lang))}</p>'
+        f'<p class="parley-note-sources">{e(i18n.label("notes_sources", lang))}: '
+        f"{cite_marks(note.sources)}</p></aside>"
+    )
+
+
+def figure_note(story: Story, chapter_id: str | None, figure_id: str) -> SpeakerNote | None:
+    """The note for a figure shown in a chapter's section: that chapter's, else the first
+    chapter's that has one for the figure."""
+    chapters = story.meta.chapters
+    ordered = sorted(chapters, key=lambda ch: ch.id != chapter_id)
+    return next(
+        (ch.figure_notes[figure_id] for ch in ordered if figure_id in ch.figure_notes), None
+    )
+
+
+def noted_sources(story: Story) -> list[str]:
+    """Every source a speaker note cites, in story order (the deck keeps those it shows)."""
+    notes = [story.meta.title_notes]
+    for ch in story.meta.chapters:
+        notes += [*ch.figure_notes.values(), ch.key_points_notes]
+    notes.append(story.meta.takeaways_notes)
+    ids = [sid for note in notes if note is not None for sid in note.sources]
+    return list(dict.fromkeys(ids))
+
+
+def deck_sources(story: Story, source_ids: list[str], lang: str) -> str:
+    """The deck's numbered source list: publisher · title · date · link per entry, each
+    marked with its id (the deck orders them by the numbers its slides cite)."""
+    by_id = {s.id: s for s in story.sources}
+    items = []
+    for sid in dict.fromkeys(source_ids):
+        if sid not in by_id:
+            continue
+        src = by_id[sid]
+        parts = [f"<b>{e(src.publisher)}</b>", f"<cite>{e(src.title)}</cite>"]
+        if src.published:
+            parts.append(src.published.isoformat())
+        if src.url:
+            parts.append(f'<a href="{e(src.url)}" target="_blank" rel="noopener">{e(src.url)}</a>')
+        items.append(f'<li data-source="{e(sid)}">{" · ".join(parts)}</li>')
+    return (
+        f'<div class="parley-appendix"><h3>{e(i18n.label("deck_sources", lang))}</h3>'
+        f'<p class="parley-appendix-note">{e(i18n.label("deck_sources_note", lang))}</p>'
+        f"<ol>{''.join(items)}</ol></div>"
+    )
 
 
 def takeaways(story: Story, lang: str) -> str:

@@ -56,6 +56,32 @@
     });
   }
 
+  /**
+   * The deck-only outputs that take no room (speaker notes, a chapter's mark) leave their
+   * output boxes, whose padding would otherwise cost a full slide a few pixels: the notes go
+   * to the end of their slide, a chapter's mark to its start.
+   */
+  function liftDeckMarks() {
+    each(slides.querySelectorAll(".jp-OutputArea-output"), function (output) {
+      var only = output.children.length === 1 ? output.firstElementChild : null;
+      if (!only || only.closest("aside.notes aside.notes, aside.notes .jp-Cell")) {
+        return;
+      }
+      var isNotes = only.matches("aside.notes");
+      if (!isNotes && !only.matches(".parley-chapter")) {
+        return;
+      }
+      var leaf = output.closest("section");
+      var box = output.closest(".jp-OutputArea-child") || output;
+      if (isNotes) {
+        leaf.appendChild(only);
+      } else {
+        leaf.insertBefore(only, leaf.firstChild);
+      }
+      box.remove();
+    });
+  }
+
   /** Copies of `block`, each keeping one run of its longest visible list's items. */
   function splitLongBlock(block) {
     var lists = Array.prototype.filter.call(
@@ -138,12 +164,17 @@
       pages[pages.length - 1].push(block);
     });
     var after = leaf;
+    var notes = leaf.querySelectorAll("aside.notes");
     pages.slice(1).forEach(function (page) {
       var section = document.createElement("section");
       section.className = "parley-continued";
       section.setAttribute("data-parley-label", lang === "ja" ? "(続き)" : "(continued)");
       page.forEach(function (block) {
         section.appendChild(block);
+      });
+      // A continued slide is said over with the notes of the slide it continues.
+      each(notes, function (aside) {
+        section.appendChild(aside.cloneNode(true));
       });
       after.after(section);
       after = section;
@@ -205,11 +236,130 @@
     });
   }
 
+  /**
+   * Number the citations in slide order ("[3]", the same number for the same source
+   * everywhere, speaker notes included) and keep, in that order, the entries of the deck's
+   * source list they cite: item n of the list is source [n].
+   */
+  function numberCitations() {
+    var numbers = {};
+    var count = 0;
+    each(slides.querySelectorAll(".parley-cite"), function (cite) {
+      var id = cite.getAttribute("data-source");
+      if (!numbers[id]) {
+        count += 1;
+        numbers[id] = count;
+      }
+      cite.textContent = "[" + numbers[id] + "]";
+      cite.setAttribute("data-number", String(numbers[id]));
+    });
+    var appendix = slides.querySelector(".parley-appendix");
+    if (!appendix) {
+      return;
+    }
+    var list = appendix.querySelector("ol");
+    var items = Array.prototype.slice.call(list.children);
+    items.forEach(function (item) {
+      item.remove();
+    });
+    items
+      .filter(function (item) {
+        return numbers[item.getAttribute("data-source")];
+      })
+      .sort(function (a, b) {
+        return numbers[a.getAttribute("data-source")] - numbers[b.getAttribute("data-source")];
+      })
+      .forEach(function (item) {
+        list.appendChild(item);
+      });
+    // Slides of its own at the end (#/sources), split to fit like any other slide.
+    var stack = document.createElement("section");
+    var leaf = document.createElement("section");
+    leaf.id = "sources";
+    leaf.className = "parley-appendix-slide";
+    leaf.appendChild(appendix);
+    stack.appendChild(leaf);
+    slides.appendChild(stack);
+  }
+
+  /** Chapter id → the index of the slide that opens it (the deck's own #/N). */
+  function chapterSlides() {
+    var top = Array.prototype.slice.call(slides.children);
+    var found = {};
+    each(slides.querySelectorAll(".parley-chapter[data-chapter]"), function (mark) {
+      var h = top.indexOf(mark.closest(".slides > section"));
+      var id = mark.getAttribute("data-chapter");
+      if (h >= 0 && !(id in found)) {
+        found[id] = h;
+      }
+    });
+    return found;
+  }
+
+  var chapters = {};
+
+  /** #/positions → #/4 before reveal.js reads the address, so links keep their numbers. */
+  function chapterLink() {
+    var match = /^#\/([^/]+)\/?$/.exec(location.hash);
+    var id = match && decodeURIComponent(match[1]);
+    if (id && id in chapters) {
+      history.replaceState(null, "", location.pathname + location.search + "#/" + chapters[id]);
+    }
+  }
+
+  /** Only the shown slide takes focus: Tab never lands on a slide out of view. */
+  function inertHidden(current) {
+    if (printing) {
+      return;
+    }
+    leafSections().forEach(function (leaf) {
+      if (leaf === current) {
+        leaf.removeAttribute("inert");
+      } else {
+        leaf.setAttribute("inert", "");
+      }
+    });
+  }
+
+  var printing = /(^|[?&])print-pdf(&|$)/i.test(location.search);
+
+  /** reveal.js's print mode: every slide fitted and drawn, then centred on its page. */
+  function printAll() {
+    var pages = document.querySelectorAll(".pdf-page");
+    return Promise.all(
+      each(pages, function (page) {
+        return fit(page.querySelector(":scope > section"));
+      })
+    ).then(function () {
+      each(pages, function (page) {
+        var slide = page.querySelector(":scope > section");
+        slide.style.top = Math.max((page.clientHeight - slide.scrollHeight) / 2, 0) + "px";
+      });
+      document.documentElement.setAttribute("data-parley-printed", String(pages.length));
+    });
+  }
+
+  liftDeckMarks();
   demoteContentSections();
   unwrapNestedNotes();
+  numberCitations();
   paginateAll();
-  window.Reveal.on("ready", onShow);
-  window.Reveal.on("slidechanged", onShow);
+  chapters = chapterSlides();
+  chapterLink();
+  // Capture: before reveal.js's own listener reads the address.
+  window.addEventListener("hashchange", chapterLink, true);
+  if (printing) {
+    window.Reveal.on("pdf-ready", printAll);
+  } else {
+    window.Reveal.on("ready", onShow);
+    window.Reveal.on("slidechanged", onShow);
+    window.Reveal.on("ready", function (event) {
+      inertHidden(event.currentSlide);
+    });
+    window.Reveal.on("slidechanged", function (event) {
+      inertHidden(event.currentSlide);
+    });
+  }
   window.Reveal.initialize({
     width: W,
     height: H,
@@ -223,6 +373,7 @@
     slideNumber: "c/t",
     transition: "slide",
     viewDistance: 3,
+    pdfSeparateFragments: false, // a slide prints as one page, fragments shown
     plugins: [window.RevealNotes],
   });
 })();
