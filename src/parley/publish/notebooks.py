@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +13,9 @@ from nbformat import NotebookNode
 from parley.publish import render
 
 WIDGET_MIMETYPE = "application/vnd.jupyter.widget-view+json"
+
+# (figure, chart id) -> markup of the chart's static picture and of its links (see chart_html)
+Decorate = Callable[[Mapping[str, Any], str], tuple[str, str]]
 
 
 def notebook_title(nb: NotebookNode, lang: str, fallback: str) -> str:
@@ -38,7 +41,9 @@ class Prepared:
     warnings: list[str]
 
 
-def _export_outputs(cell: NotebookNode, ci: int, into: Prepared) -> list[NotebookNode]:
+def _export_outputs(
+    cell: NotebookNode, ci: int, into: Prepared, decorate: Decorate | None = None
+) -> list[NotebookNode]:
     """A code cell's outputs for export: plotly JSON → lean chart HTML (the figure noted in
     ``into``), no widget views (they need a kernel), stderr noted as a warning, not shown."""
     outputs = []
@@ -52,15 +57,19 @@ def _export_outputs(cell: NotebookNode, ci: int, into: Prepared) -> list[Noteboo
         if render.PLOTLY_MIMETYPE in data:
             figure = data[render.PLOTLY_MIMETYPE]
             into.figures.append(figure)
-            out.data = {"text/html": render.chart_html(figure, f"chart-{ci}-{oi}")}
+            chart_id = f"chart-{ci}-{oi}"
+            picture, tools = decorate(figure, chart_id) if decorate else ("", "")
+            html = render.chart_html(figure, chart_id, picture=picture, tools=tools)
+            out.data = {"text/html": html}
             out.metadata = {}
         outputs.append(out)
     return outputs
 
 
-def prepare(nb: NotebookNode, *, for_deck: bool) -> Prepared:
+def prepare(nb: NotebookNode, *, for_deck: bool, decorate: Decorate | None = None) -> Prepared:
     """A copy of an executed notebook ready for nbconvert; pages also drop speaker-notes
-    cells. Nothing else changes, so a deck keeps the notebook's slide structure."""
+    cells. Nothing else changes, so a deck keeps the notebook's slide structure.
+    ``decorate`` adds each chart's static picture and links."""
     prepared = Prepared(copy.deepcopy(nb), [], [])
     prepared.nb.metadata.pop("widgets", None)
     cells = []
@@ -69,7 +78,7 @@ def prepare(nb: NotebookNode, *, for_deck: bool) -> Prepared:
         if not for_deck and slide_type == "notes":
             continue
         if cell.cell_type == "code":
-            cell.outputs = _export_outputs(cell, ci, prepared)
+            cell.outputs = _export_outputs(cell, ci, prepared, decorate)
         cells.append(cell)
     prepared.nb.cells = cells
     return prepared

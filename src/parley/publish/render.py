@@ -73,13 +73,18 @@ def script_safe_json(value: Any) -> str:
     return text.translate(_SCRIPT_SAFE)
 
 
-def chart_html(figure: Mapping[str, Any], chart_id: str) -> str:
-    """A chart placeholder and its figure JSON; ``chart_id`` must be an HTML-safe slug."""
+def chart_html(
+    figure: Mapping[str, Any], chart_id: str, *, picture: str = "", tools: str = ""
+) -> str:
+    """A chart placeholder and its figure JSON; ``chart_id`` must be an HTML-safe slug.
+    ``picture``: markup of its static picture, shown until the live chart is drawn (it goes
+    before the placeholder); ``tools``: markup of its links (get the data), after it."""
     height = figure.get("layout", {}).get("height") or 450
     return (
+        f"{picture}"
         f'<div class="parley-chart" id="{chart_id}" data-height="{int(height)}"></div>'
         f'<script type="application/json" class="parley-chart-spec" data-chart="{chart_id}">'
-        f"{script_safe_json(dict(figure))}</script>"
+        f"{script_safe_json(dict(figure))}</script>{tools}"
     )
 
 

@@ -1,4 +1,4 @@
-/* parley static page: draws every chart, first to last, adapting each to narrow screens. */
+/* parley static page: draws each chart as it nears the viewport, adapting it to narrow screens. */
 (function () {
   "use strict";
 
@@ -152,21 +152,66 @@
   }
 
   var charts = Array.prototype.slice.call(document.querySelectorAll(".parley-chart"));
-  // The first chart draws at once; a macrotask before each later one lets the browser
-  // paint what is already drawn.
-  var done = charts.reduce(function (previous, div, i) {
-    return previous.then(function () {
-      var turn = i
-        ? new Promise(function (resolve) {
-            setTimeout(resolve, 0);
-          })
-        : null;
-      return Promise.resolve(turn).then(function () {
-        return window.parleyCharts.draw(div, { adapt: adapt });
+  var drawn = 0;
+  var queue = Promise.resolve();
+
+  // One chart at a time; a macrotask before each lets the browser paint what is drawn.
+  function drawSoon(div) {
+    if (div.getAttribute("data-queued")) {
+      return queue;
+    }
+    div.setAttribute("data-queued", "true");
+    queue = queue
+      .then(function () {
+        return new Promise(function (resolve) {
+          setTimeout(resolve, 0);
+        });
+      })
+      .then(function () {
+        var picture = div.previousElementSibling;
+        if (picture && picture.classList.contains("parley-chart-picture")) {
+          picture.hidden = true;
+        }
+        return window.parleyCharts.draw(div, { adapt: adapt, controls: true });
+      })
+      .then(function () {
+        drawn += 1;
+        document.body.setAttribute("data-charts-drawn", String(drawn));
       });
+    return queue;
+  }
+
+  /** What stands for the chart in the layout before it is drawn: its static picture. */
+  function placeholder(div) {
+    var picture = div.previousElementSibling;
+    return picture && picture.classList.contains("parley-chart-picture") ? picture : div;
+  }
+
+  // Charts are drawn as they come near the viewport (the static picture shows until then);
+  // the first is drawn at once. Printing shows each picture where no live chart was drawn.
+  if (!("IntersectionObserver" in window)) {
+    charts.forEach(drawSoon);
+  } else {
+    var byBox = new Map();
+    var observer = new IntersectionObserver(
+      function (entries) {
+        entries.forEach(function (entry) {
+          if (entry.isIntersecting) {
+            observer.unobserve(entry.target);
+            drawSoon(byBox.get(entry.target));
+          }
+        });
+      },
+      { rootMargin: "400px 0px" }
+    );
+    charts.forEach(function (div) {
+      var box = placeholder(div);
+      byBox.set(box, div);
+      observer.observe(box);
     });
-  }, Promise.resolve());
-  done.then(function () {
-    document.body.setAttribute("data-charts-drawn", String(charts.length));
-  });
+  }
+  window.parleyPage = { drawAll: function () {
+    charts.forEach(drawSoon);
+    return queue;
+  } };
 })();
