@@ -26,7 +26,7 @@ from parley.story.model import Story
 from parley.story.problems import ContentError
 from parley.tables import frames
 from parley.views import blocks as views
-from parley.views import figures
+from parley.views import figures, summaries
 
 
 class StoryProblem(Exception):
@@ -196,14 +196,34 @@ def figure(figure_id: str) -> None:
     as_of = pd.Timestamp(story().meta.as_of)
     if spec.description:
         key = spec.description
-        _show(
-            lambda lang: (
-                f'<p class="parley-figure-desc" role="note">'
-                f"<b>{views.e(i18n.label('figure_description', lang))}:</b> "
-                f"{views.e(i18n.label(key, lang))}</p>"
-            )
+        _show(lambda lang: _figure_text(figure_id, key, as_of, lang))
+    _show(lambda lang: _tagged(spec.build(tables(), as_of, lang), spec.cites))
+
+
+def _figure_text(figure_id: str, key: str, as_of: pd.Timestamp, lang: str) -> str:
+    """What the chart's data shows (its text alternative), then how to read the chart."""
+    said = summaries.summary(figure_id, tables(), as_of, lang)
+    how = views.e(i18n.label(key, lang))
+    return (
+        f'<p class="parley-figure-desc" role="note">'
+        f"<b>{views.e(i18n.label('figure_description', lang))}:</b> "
+        f"{views.e(said) if said else how}</p>"
+        + (
+            f'<details class="parley-how"><summary>{views.e(i18n.label("how_to_read", lang))}'
+            f"</summary><p>{how}</p></details>"
+            if said
+            else ""
         )
-    _show(lambda lang: spec.build(tables(), as_of, lang))
+    )
+
+
+def _tagged(made: str | Plot, table: str | None) -> str | Plot:
+    """A chart names the data table behind it (pages link to it: "get the data")."""
+    if isinstance(made, str) or table is None:
+        return made
+    layout = made.setdefault("layout", {})
+    layout["meta"] = {**(layout.get("meta") or {}), "parley_table": table}
+    return made
 
 
 def sources(chapter_id: str | None = None) -> None:
