@@ -197,6 +197,18 @@ def figure(figure_id: str) -> None:
     if spec.description:
         key = spec.description
         _show(lambda lang: _figure_text(figure_id, key, as_of, lang))
+    if render.exporting():
+        # No kernel behind an export: every layout travels in the one output, and the
+        # page or deck picks its own (see parley.publish.render).
+        made = spec.variants(tables(), as_of, i18n.get_lang())
+        page = made.pop("page")
+        if not isinstance(page, str):
+            others = {name: plot for name, plot in made.items() if isinstance(plot, dict)}
+            render.show(
+                _tagged(page, spec.cites),
+                {name: _tagged(plot, spec.cites) for name, plot in others.items()},
+            )
+            return
     _show(lambda lang: _tagged(spec.build(tables(), as_of, lang), spec.cites))
 
 

@@ -14,6 +14,7 @@ import pytest
 from parley.charts import positions as pos
 from parley.charts import zone
 from parley.charts.economy import economy
+from parley.charts.plot import to_plain
 from parley.charts.scenarios import scenarios
 from parley.charts.voices import voice_dates, voices
 from parley.charts.votes import un_votes
@@ -223,6 +224,61 @@ def test_every_figure_builds_on_the_bundled_story(lang: str) -> None:
         assert made.layout.height <= 720, f"{fid} must fit a 1280x720 slide"
         # Only trace types in plotly.js's basic bundle, so exports can ship the small bundle.
         assert {t.type for t in made.data} <= {"scatter", "bar"}, fid
+
+
+@pytest.mark.parametrize("variant", ["phone", "slides"])
+def test_every_figure_builds_in_every_variant(variant: str) -> None:
+    """The same builders lay a chart out for a phone or a slide: valid plotly, and a slide's
+    text (every size the figure sets, the default included) no smaller than 20 px."""
+    from parley.charts.common import FONT_SIZE
+
+    story = load_story(DATA)
+    t = frames.build_tables(story)
+    as_of = pd.Timestamp(story.meta.as_of)
+    for fid, spec in figures.REGISTRY.items():
+        made = spec.build(t, as_of, "en", variant)
+        page = spec.build(t, as_of, "en")
+        if isinstance(made, str):
+            assert made == page, f"{fid}: HTML figures have one layout"
+            continue
+        fig = go.Figure(made)  # plotly validates every property
+        assert fig.data and fig.layout.height <= 720, fid
+        least = FONT_SIZE[variant]
+        assert fig.layout.font.size >= least, fid
+        sizes = [_font_sizes(made["layout"]), *(_font_sizes(tr) for tr in made["data"])]
+        small = [s for group in sizes for s in group if s < least]
+        assert not small, f"{fid} ({variant}) sets text smaller than {least} px: {small}"
+        if variant == "slides":
+            assert made["layout"] != page["layout"], f"{fid}: a slide's chart is laid out for it"
+
+
+def _font_sizes(node: object, key: str = "") -> list[float]:
+    """Every font size set in a figure's layout or trace (hover labels aside)."""
+    if isinstance(node, dict):
+        if key == "hoverlabel":
+            return []
+        found = [float(node["size"])] if key.endswith("font") and "size" in node else []
+        for k, v in node.items():
+            found += _font_sizes(v, k)
+        return found
+    if isinstance(node, list):
+        return [size for item in node for size in _font_sizes(item, key)]
+    return []
+
+
+def test_an_unknown_variant_is_refused(mini_tables) -> None:
+    with pytest.raises(ValueError, match="unknown chart variant 'poster'"):
+        figures.REGISTRY["timeline"].build(mini_tables, pd.Timestamp("2025-03-31"), "en", "poster")
+
+
+def test_variants_keep_only_layouts_that_differ(mini_tables) -> None:
+    as_of = pd.Timestamp("2025-03-31")
+    html = figures.REGISTRY["glossary"].variants(mini_tables, as_of, "en")
+    assert list(html) == ["page"], "an HTML figure has one layout"
+    made = figures.REGISTRY["timeline"].variants(mini_tables, as_of, "en")
+    page = figures.REGISTRY["timeline"].build(mini_tables, as_of, "en")
+    assert to_plain(made["page"]) == to_plain(page)
+    assert made["slides"]["layout"]["font"]["size"] > made["page"]["layout"]["font"]["size"]
 
 
 def _luminance(colour: str) -> float:

@@ -91,6 +91,45 @@ def test_prepare_turns_plotly_json_into_charts_and_drops_what_needs_a_kernel() -
     assert render.PLOTLY_MIMETYPE in nb.cells[2].outputs[1].data, "the input is left as it was"
 
 
+SLIDES_FIGURE = {"data": FIGURE["data"], "layout": {"height": 600, "font": {"size": 20}}}
+PHONE_FIGURE = {"data": FIGURE["data"], "layout": {"height": 400, "title": {"text": "</script>"}}}
+
+
+def test_a_deck_shows_the_slides_variant_and_a_page_carries_the_phone_one() -> None:
+    nb = _notebook()
+    nb.cells[2].outputs[1].data[render.VARIANTS_MIMETYPE] = {
+        "slides": SLIDES_FIGURE,
+        "phone": PHONE_FIGURE,
+    }
+    deck = notebooks.prepare(nb, for_deck=True)
+    page = notebooks.prepare(nb, for_deck=False)
+    assert deck.figures == [SLIDES_FIGURE] and page.figures == [FIGURE, PHONE_FIGURE]
+    deck_html = deck.nb.cells[2].outputs[0].data["text/html"]
+    assert deck_html == render.chart_html(SLIDES_FIGURE, "chart-2-1")
+    assert 'data-height="600"' in deck_html and "data-variant" not in deck_html
+    page_html = page.nb.cells[2].outputs[0].data["text/html"]
+    specs = re.findall(r"<script ([^>]*)>(.*?)</script>", page_html)
+    assert [attrs for attrs, _ in specs] == [
+        'type="application/json" class="parley-chart-spec" data-chart="chart-2-1"',
+        'type="application/json" class="parley-chart-spec" data-chart="chart-2-1"'
+        ' data-variant="phone"',
+    ]
+    assert [json.loads(body) for _, body in specs] == [FIGURE, PHONE_FIGURE]
+    assert "</script>" not in specs[1][1] and 'data-height="520"' in page_html
+
+
+def test_an_export_kernel_shows_every_variant_in_one_output(monkeypatch) -> None:
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj, raw: shown.append(obj))
+    render.show(FIGURE, {"slides": SLIDES_FIGURE})
+    (bundle,) = shown
+    assert set(bundle) == {render.PLOTLY_MIMETYPE, render.VARIANTS_MIMETYPE}
+    assert bundle[render.PLOTLY_MIMETYPE]["layout"]["title"] == {"text": "T"}
+    assert bundle[render.VARIANTS_MIMETYPE]["slides"]["layout"]["font"] == {"size": 20}
+    with pytest.raises(ValueError):  # validated as plotly's renderer validates the page's
+        render.show(FIGURE, {"slides": {"data": [], "layout": {"fnot": 1}}})
+
+
 def test_notebook_title_per_language() -> None:
     nb = _notebook()
     assert notebooks.notebook_title(nb, "ja", "x") == "年表:就任から"

@@ -9,7 +9,7 @@ import pandas as pd
 
 from parley.base.markup import escape
 from parley.base.palette import FONT_FAMILY, INK, PAPER, PLOT_BACKGROUND
-from parley.charts.plot import Plot, update_layout, update_xaxes, update_yaxes
+from parley.charts.plot import Plot, Variant, update_layout, update_xaxes, update_yaxes
 from parley.i18n import label
 
 
@@ -126,11 +126,20 @@ TEMPLATE: dict[str, Any] = {
 }
 
 
-def base_layout(fig: Plot, title: str, height: int = 520) -> Plot:
+# Text sizes in px of the SVG a chart draws, by variant. A slide is drawn at 1280×720 and
+# reveal.js scales it to the screen (0.96 at 1280×720 with its 4 % margin): 20 px stays
+# at 18 px or more there, legible from the back of a room (hover labels aside).
+FONT_SIZE: dict[str, int] = {"page": 13, "phone": 13, "slides": 20}
+TITLE_SIZE: dict[str, int | None] = {"page": None, "phone": None, "slides": 26}
+
+
+def base_layout(fig: Plot, title: str, height: int = 520, *, variant: Variant = "page") -> Plot:
+    size = FONT_SIZE[variant]
+    title_size = TITLE_SIZE[variant]
     update_layout(
         fig,
         title={"text": esc(title), "x": 0.01, "xanchor": "left"},
-        font={"family": FONT_FAMILY, "size": 13, "color": INK},
+        font={"family": FONT_FAMILY, "size": size, "color": INK},
         height=height,
         autosize=True,  # the width of whatever box holds the chart, also after a relayout
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
@@ -141,8 +150,36 @@ def base_layout(fig: Plot, title: str, height: int = 520) -> Plot:
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
         template=TEMPLATE,
     )
+    if title_size:
+        update_layout(fig, title={"font": {"size": title_size}})
     update_xaxes(fig, gridcolor="rgba(127,127,127,0.25)")
     update_yaxes(fig, gridcolor="rgba(127,127,127,0.25)")
+    return fig
+
+
+def legible(fig: Plot, variant: Variant) -> Plot:
+    """No text of the finished figure smaller than its variant's size: the font sizes a
+    builder set for a page (annotations, tick labels, legend, menus) raised to it."""
+    least = FONT_SIZE[variant]
+    layout = fig["layout"]
+
+    def raise_font(owner: dict[str, Any], key: str = "font") -> None:
+        font = owner.get(key)
+        if isinstance(font, dict) and isinstance(font.get("size"), int | float):
+            font["size"] = max(font["size"], least)
+
+    for key, value in layout.items():
+        if key.startswith(("xaxis", "yaxis")) and isinstance(value, dict):
+            raise_font(value, "tickfont")
+            if isinstance(value.get("title"), dict):
+                raise_font(value["title"])
+    for key in ("legend", "title"):
+        if isinstance(layout.get(key), dict):
+            raise_font(layout[key])
+    for item in [*layout.get("annotations", []), *layout.get("updatemenus", [])]:
+        raise_font(item)
+    for trace in fig["data"]:
+        raise_font(trace, "textfont")
     return fig
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from parley.charts.common import base_layout, citations, date_ticks, esc, source_labels, wrap
-from parley.charts.plot import Plot, add_trace, new, scatter, update_xaxes, update_yaxes
+from parley.charts.plot import Plot, Variant, add_trace, new, scatter, update_xaxes, update_yaxes
 from parley.i18n import check_lang, label
 from parley.tables import sides as side_table
 
@@ -26,6 +26,7 @@ def economy(
     lang: str,
     *,
     sides: pd.DataFrame,
+    variant: Variant = "page",
 ) -> Plot:
     """One line per offer from its first to its latest status; markers show each status."""
     lang = check_lang(lang)
@@ -78,7 +79,7 @@ def economy(
             ),
         )
         seen_sides.add(side)
-    base_layout(fig, label("economy_title", lang))
+    base_layout(fig, label("economy_title", lang), variant=variant)
     update_xaxes(fig, type="date", **date_ticks(lang))
     update_yaxes(fig, categoryorder="array", categoryarray=sectors[::-1])
     return fig

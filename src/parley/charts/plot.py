@@ -20,13 +20,20 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 Plot = dict[str, Any]  # {"data": [trace, …], "layout": {…}, "frames": [{name, data}, …]}
 Trace = dict[str, Any]
+
+# Where a chart is shown: a page (the default), a phone-width page, or a slide (1280×720,
+# read from across a room). Every chart builder takes ``variant=`` and builds the layout it
+# asks for with the same code; a builder with one layout for all ignores it. An export
+# carries every variant that differs from the page's (see parley.publish.render).
+Variant = Literal["page", "phone", "slides"]
+VARIANTS: tuple[Variant, ...] = ("page", "phone", "slides")
 
 
 def new(data: Iterable[Trace] = (), frames: list[dict[str, Any]] | None = None) -> Plot:

@@ -27,6 +27,7 @@ from parley.charts.common import (
 from parley.charts.plot import (
     Plot,
     Trace,
+    Variant,
     add_trace,
     new,
     scatter,
@@ -122,6 +123,7 @@ def position_map(
     start: pd.Timestamp | None = None,
     *,
     sides: pd.DataFrame,
+    variant: Variant = "page",
 ) -> Plot:
     """Issues down the side, stance across; a slider steps through month-end snapshots."""
     lang = check_lang(lang)
@@ -187,7 +189,7 @@ def position_map(
             }
         ],
     )
-    base_layout(fig, label("position_map_title", lang), height=560)
+    base_layout(fig, label("position_map_title", lang), height=560, variant=variant)
     update_xaxes(
         fig,
         range=[-0.5, 10.5],
@@ -215,6 +217,7 @@ def trajectories(
     lang: str,
     *,
     sides: pd.DataFrame,
+    variant: Variant = "page",
 ) -> Plot:
     """Step lines of each side's stance over time; a dropdown picks the issue."""
     lang = check_lang(lang)
@@ -273,7 +276,7 @@ def trajectories(
                 "args": [{"visible": visible}, {"annotations[0].text": _scale_ends(row, lang)}],
             }
         )
-    base_layout(fig, label("trajectories_title", lang), height=600)
+    base_layout(fig, label("trajectories_title", lang), height=600, variant=variant)
     first = issues.iloc[0] if len(issues) else None
     update_layout(
         fig,

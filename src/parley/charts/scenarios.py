@@ -7,6 +7,7 @@ import pandas as pd
 from parley.charts.common import axis_title, base_layout, esc, stance_axis
 from parley.charts.plot import (
     Plot,
+    Variant,
     add_trace,
     new,
     scatter,
@@ -29,6 +30,7 @@ def scenarios(
     lang: str,
     *,
     sides: pd.DataFrame,
+    variant: Variant = "page",
 ) -> Plot:
     lang = check_lang(lang)
     names = dict(zip(issues["id"], issues[f"title_{lang}"].map(esc), strict=True))
@@ -76,7 +78,7 @@ def scenarios(
                 hovertemplate=f"<b>{title}</b><br>%{{y}}: %{{x:g}}<extra></extra>",
             ),
         )
-    base_layout(fig, label("scenarios_title", lang), height=540)
+    base_layout(fig, label("scenarios_title", lang), height=540, variant=variant)
     update_xaxes(
         fig, range=[-0.5, 10.5], title=axis_title(stance_axis(issues, lang)), tickvals=[0, 5, 10]
     )

@@ -10,6 +10,7 @@ import pandas as pd
 from parley.charts.common import base_layout, citations, date_ticks, esc, source_labels, wrap
 from parley.charts.plot import (
     Plot,
+    Variant,
     add_trace,
     new,
     scatter,
@@ -143,6 +144,7 @@ def timeline(
     every_side: bool = False,
     *,
     sides: pd.DataFrame,
+    variant: Variant = "page",
 ) -> Plot:
     """Events as markers: x = date, y = lane (kind), colour = lead side, size = importance.
 
@@ -176,7 +178,7 @@ def timeline(
         )
     used = [lane for lane in LANE_ORDER if lane in set(df["lane"])]
     names = [label(f"lane_{lane}", lang) for lane in used]
-    base_layout(fig, label("timeline_title", lang))
+    base_layout(fig, label("timeline_title", lang), variant=variant)
     update_yaxes(fig, categoryorder="array", categoryarray=names[::-1])
     update_xaxes(
         fig,

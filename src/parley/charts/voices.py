@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from parley.charts.common import base_layout, citations, date_ticks, esc, source_labels, wrap
-from parley.charts.plot import Plot, add_trace, new, scatter, update_xaxes, update_yaxes
+from parley.charts.plot import Plot, Variant, add_trace, new, scatter, update_xaxes, update_yaxes
 from parley.i18n import check_lang, label
 
 KIND_COLOURS = {
@@ -49,7 +49,14 @@ def _voice_hover(
     return "<br>".join(lines)
 
 
-def voices(voices: pd.DataFrame, events: pd.DataFrame, sources: pd.DataFrame, lang: str) -> Plot:
+def voices(
+    voices: pd.DataFrame,
+    events: pd.DataFrame,
+    sources: pd.DataFrame,
+    lang: str,
+    *,
+    variant: Variant = "page",
+) -> Plot:
     lang = check_lang(lang)
     labels = source_labels(sources)
     df = voices.assign(when=voice_dates(voices, events)).dropna(subset=["when"])
@@ -114,7 +121,7 @@ def voices(voices: pd.DataFrame, events: pd.DataFrame, sources: pd.DataFrame, la
                 hovertemplate="%{hovertext}<extra></extra>",
             ),
         )
-    base_layout(fig, label("voices_title", lang), height=440)
+    base_layout(fig, label("voices_title", lang), height=440, variant=variant)
     update_xaxes(fig, type="date", **date_ticks(lang))
     update_yaxes(
         fig,

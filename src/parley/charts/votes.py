@@ -8,6 +8,7 @@ import pandas as pd
 from parley.charts.common import axis_title, base_layout, citations, esc, source_labels, wrap
 from parley.charts.plot import (
     Plot,
+    Variant,
     add_annotation,
     add_trace,
     bar,
@@ -33,6 +34,8 @@ def un_votes(
     sources: pd.DataFrame,
     lang: str,
     actors: pd.DataFrame | None = None,
+    *,
+    variant: Variant = "page",
 ) -> Plot:
     """Each vote's ``called_out`` actors (story.yaml) are named beside its bar, by their
     name in ``actors``."""
@@ -83,7 +86,9 @@ def un_votes(
                 align="left",
                 font={"size": 11},
             )
-    base_layout(fig, label("votes_title", lang), height=max(320, 130 * len(df) + 120))
+    base_layout(
+        fig, label("votes_title", lang), height=max(320, 130 * len(df) + 120), variant=variant
+    )
     update_layout(fig, barmode="stack", margin={"r": 190})
     update_xaxes(fig, title=axis_title(label("states", lang)))
     update_yaxes(fig, categoryorder="array", categoryarray=ys[::-1])

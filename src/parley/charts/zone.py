@@ -15,6 +15,7 @@ from parley.charts.common import (
 )
 from parley.charts.plot import (
     Plot,
+    Variant,
     add_trace,
     bar,
     new,
@@ -37,6 +38,7 @@ def zone_of_agreement(
     settlement: dict[str, float] | None = None,
     *,
     sides: pd.DataFrame,
+    variant: Variant = "page",
 ) -> Plot:
     """Acceptable ranges as bars, red lines as crosses, the shared overlap shaded per issue.
 
@@ -130,7 +132,7 @@ def zone_of_agreement(
                 hovertemplate=f"{esc(label('settlement', lang))}: %{{x:g}}<extra></extra>",
             ),
         )
-    base_layout(fig, label("zone_title", lang), height=520)
+    base_layout(fig, label("zone_title", lang), height=520, variant=variant)
     update_layout(fig, barmode="overlay")
     update_xaxes(
         fig, range=[-0.3, 10.3], title=axis_title(stance_axis(issues, lang)), tickvals=[0, 5, 10]

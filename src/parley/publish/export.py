@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -88,6 +89,22 @@ class Site:
     link-preview metadata with absolute URLs)."""
 
     base_url: str  # ends with "/"
+
+
+def site_base_url(text: str) -> str:
+    """A site's base URL, checked and ending in "/"; ValueError says what is wrong."""
+    if not text or text != text.strip() or re.search(r"[\s\"'<>\\`]", text):
+        raise ValueError("a URL without spaces, quotes or angle brackets is needed")
+    parts = urllib.parse.urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError("an absolute http:// or https:// URL is needed")
+    if parts.query or parts.fragment or "@" in parts.netloc:
+        raise ValueError("a base URL has no query, fragment or user name")
+    try:
+        parts.port  # noqa: B018 (raises on a bad port)
+    except ValueError as exc:
+        raise ValueError(f"bad port: {exc}") from None
+    return text if text.endswith("/") else text + "/"
 
 
 def _hashed(out_dir: Path, stem: str, suffix: str, text: str) -> str:
@@ -190,7 +207,14 @@ class Build:
         started = time.perf_counter()
         figures: dict[int, list[Mapping[str, Any]]] = {}
         for i, (_, _, nb, _) in enumerate(self.pending):
-            figures[i] = prepare(nb, for_deck=False).figures
+            shown: list[Mapping[str, Any]] = []  # each chart's page layout (not its variants)
+
+            def collect(figure: Mapping[str, Any], _: str, into: list = shown) -> tuple[str, str]:
+                into.append(figure)
+                return "", ""
+
+            prepare(nb, for_deck=False, decorate=collect)
+            figures[i] = shown
         everything = [f for figs in figures.values() for f in figs]
         cards = [figs[0] for figs in figures.values() if figs] if self.site else []
         drawn: dict[str, Picture] = {}

@@ -13,6 +13,7 @@ from nbformat import NotebookNode
 from parley.publish import render
 
 WIDGET_MIMETYPE = "application/vnd.jupyter.widget-view+json"
+PAGE_VARIANTS = ("phone",)  # what a page carries besides its own layout (charts.js picks)
 
 # (figure, chart id) -> markup of the chart's static picture and of its links (see chart_html)
 Decorate = Callable[[Mapping[str, Any], str], tuple[str, str]]
@@ -42,10 +43,16 @@ class Prepared:
 
 
 def _export_outputs(
-    cell: NotebookNode, ci: int, into: Prepared, decorate: Decorate | None = None
+    cell: NotebookNode,
+    ci: int,
+    into: Prepared,
+    *,
+    for_deck: bool,
+    decorate: Decorate | None = None,
 ) -> list[NotebookNode]:
     """A code cell's outputs for export: plotly JSON → lean chart HTML (the figure noted in
-    ``into``), no widget views (they need a kernel), stderr noted as a warning, not shown."""
+    ``into``), no widget views (they need a kernel), stderr noted as a warning, not shown.
+    A deck shows a chart's "slides" variant; a page its own, with its "phone" variant."""
     outputs = []
     for oi, out in enumerate(cell.outputs):
         if out.output_type == "stream" and out.name == "stderr":
@@ -55,11 +62,18 @@ def _export_outputs(
         if WIDGET_MIMETYPE in data:
             continue
         if render.PLOTLY_MIMETYPE in data:
-            figure = data[render.PLOTLY_MIMETYPE]
-            into.figures.append(figure)
+            variants = dict(data.get(render.VARIANTS_MIMETYPE, {}))
             chart_id = f"chart-{ci}-{oi}"
-            picture, tools = decorate(figure, chart_id) if decorate else ("", "")
-            html = render.chart_html(figure, chart_id, picture=picture, tools=tools)
+            if for_deck:
+                shown = variants.get("slides", data[render.PLOTLY_MIMETYPE])
+                into.figures.append(shown)
+                html = render.chart_html(shown, chart_id)
+            else:
+                page = data[render.PLOTLY_MIMETYPE]
+                extra = {name: variants[name] for name in PAGE_VARIANTS if name in variants}
+                into.figures.extend([page, *extra.values()])
+                picture, tools = decorate(page, chart_id) if decorate else ("", "")
+                html = render.chart_html(page, chart_id, extra, picture=picture, tools=tools)
             out.data = {"text/html": html}
             out.metadata = {}
         outputs.append(out)
@@ -78,7 +92,7 @@ def prepare(nb: NotebookNode, *, for_deck: bool, decorate: Decorate | None = Non
         if not for_deck and slide_type == "notes":
             continue
         if cell.cell_type == "code":
-            cell.outputs = _export_outputs(cell, ci, prepared, decorate)
+            cell.outputs = _export_outputs(cell, ci, prepared, for_deck=for_deck, decorate=decorate)
         cells.append(cell)
     prepared.nb.cells = cells
     return prepared

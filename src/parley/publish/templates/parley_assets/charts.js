@@ -26,11 +26,28 @@
     }
   })();
 
-  function spec(div) {
-    var node = document.querySelector(
-      'script.parley-chart-spec[data-chart="' + div.id + '"]'
+  // A page carries a chart's page layout and, when it differs, its phone layout
+  // (data-variant="phone"): a box narrower than this draws the phone one. A deck carries
+  // its slides layout only.
+  var PHONE_WIDTH = 600;
+
+  /** The variant of the chart `div` shows at its width: "phone" or "" (its own). */
+  function variantFor(div) {
+    var phone = div.clientWidth > 0 && div.clientWidth < PHONE_WIDTH;
+    return phone && specNode(div, "phone") ? "phone" : "";
+  }
+
+  function specNode(div, variant) {
+    var selector = 'script.parley-chart-spec[data-chart="' + div.id + '"]';
+    return document.querySelector(
+      selector + (variant ? '[data-variant="' + variant + '"]' : ":not([data-variant])")
     );
-    return JSON.parse(node.textContent);
+  }
+
+  function spec(div) {
+    var variant = variantFor(div);
+    div.setAttribute("data-variant", variant || "own");
+    return JSON.parse(specNode(div, variant).textContent);
   }
 
   var measure = document.createElement("canvas").getContext("2d");
@@ -353,5 +370,7 @@
     designHeight: designHeight,
     labelWidth: labelWidth,
     yLabels: yLabels,
+    variantFor: variantFor,
+    PHONE_WIDTH: PHONE_WIDTH,
   };
 })();
