@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from offline import LANGS, PHONE, SHOTS, page_names, plotly_bundles
+from offline import LANGS, PHONE, SHOTS, draw_all, page_names, plotly_bundles
 
 pytestmark = pytest.mark.browser
 
@@ -17,11 +17,8 @@ HREFS = "[...document.querySelectorAll('a')].map(a => a.getAttribute('href'))"
 
 
 def wait_for_charts(page) -> int:
-    """Wait until page.js has drawn every chart; return how many there are."""
-    count = page.evaluate("document.querySelectorAll('.parley-chart').length")
-    if count:
-        page.wait_for_selector(f"body[data-charts-drawn='{count}']", timeout=30_000)
-    return count
+    """Have page.js draw every chart (not only those near the viewport); how many."""
+    return draw_all(page)
 
 
 @pytest.mark.parametrize(("lang", "name"), PAGES, ids=[f"{lang}/{name}" for lang, name in PAGES])

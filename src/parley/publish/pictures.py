@@ -17,6 +17,7 @@ import re
 import urllib.parse
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -133,6 +134,15 @@ def draw_pictures(
 ) -> tuple[dict[str, Picture], dict[str, bytes]]:
     """SVG pictures of ``figures`` and PNG cards of ``cards``, keyed by :func:`figure_key`,
     in one browser. Raises PictureError when Chromium cannot start or draw."""
+    # Playwright's sync API refuses a thread with a running asyncio loop (a test session
+    # or a notebook may have one): the browser gets a thread of its own.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_draw, list(figures), list(cards)).result()
+
+
+def _draw(
+    figures: list[Mapping[str, Any]], cards: list[Mapping[str, Any]]
+) -> tuple[dict[str, Picture], dict[str, bytes]]:
     from parley.publish.chromium import ChromiumError, launch
 
     todo = {figure_key(f): f for f in figures}
