@@ -256,7 +256,8 @@ class Build:
                 alt = f"{alt_prefix}: {chart_title}" if chart_title else alt_prefix
                 picture = (
                     f'<img class="parley-chart-picture" src="{escape(svg_data_url(found.svg))}" '
-                    f'width="{found.width}" height="{found.height}" alt="{escape(alt)}">'
+                    f'width="{found.width}" height="{found.height}" alt="{escape(alt)}" '
+                    f'elementtiming="parley-picture">'
                 )
             table = (figure.get("layout", {}).get("meta") or {}).get("parley_table")
             links = ""
