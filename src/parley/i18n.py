@@ -92,6 +92,8 @@ LABELS: dict[str, dict[Lang, str]] = {
     "chart_step": {"ja": "時点", "en": "Date"},
     "chart_show": {"ja": "表示", "en": "Show"},
     "chart_play": {"ja": "再生", "en": "Play"},
+    "range_from": {"ja": "表示する期間: 開始", "en": "Show from"},
+    "range_to": {"ja": "終了", "en": "to"},
     "how_to_read": {"ja": "読み方", "en": "How to read it"},
     "seed": {"ja": "元記事", "en": "The original article"},
     "stance": {"ja": "立場", "en": "Stance"},

@@ -94,6 +94,8 @@ def chart_labels(lang: str) -> dict[str, str]:
     keys = {"download_png": "download_png", "step": "chart_step", "show": "chart_show"}
     labels = {name: i18n.label(key, lang) for name, key in keys.items()}
     labels["play"] = i18n.label("chart_play", lang)
+    labels["range_from"] = i18n.label("range_from", lang)
+    labels["range_to"] = i18n.label("range_to", lang)
     return labels
 
 

@@ -153,7 +153,7 @@
    * buttons, a select) that call the same plotly methods with the same arguments.
    */
   function takeControls(layout) {
-    var taken = { sliders: layout.sliders || [], menus: layout.updatemenus || [] };
+    var taken = { sliders: layout.sliders || [], menus: layout.updatemenus || [], layout: layout };
     delete layout.sliders;
     delete layout.updatemenus;
     if (taken.sliders.length || taken.menus.length) {
@@ -277,6 +277,45 @@
     return wrap;
   }
 
+  /** A date axis's range slider is dragged with a mouse only: two date fields set the same
+   *  range from the keyboard (and follow the slider when it is dragged). */
+  function rangeControl(div, layout) {
+    // (a phone hides the slider itself: its grip is a few px wide; the fields stay)
+    var axis = layout.xaxis || {};
+    if (!axis.rangeslider || div._fullLayout.xaxis.type !== "date") {
+      return null;
+    }
+    var wrap = element("div", { class: "parley-control parley-range" });
+    var full = (div._fullLayout.xaxis.range || []).map(function (d) {
+      return String(d).slice(0, 10);
+    });
+    var fields = ["range_from", "range_to"].map(function (key, i) {
+      var id = div.id + "-" + key;
+      var input = element("input", { type: "date", id: id, value: full[i] || "" });
+      wrap.appendChild(element("label", { for: id }, LABELS[key] || ""));
+      wrap.appendChild(input);
+      return input;
+    });
+    fields.forEach(function (input) {
+      input.addEventListener("change", function () {
+        var a = fields[0].value;
+        var b = fields[1].value;
+        if (a && b && a < b) {
+          window.Plotly.relayout(div, { "xaxis.range": [a, b] });
+        }
+      });
+    });
+    div.on("plotly_relayout", function () {
+      var now = div._fullLayout.xaxis.range || [];
+      fields.forEach(function (input, i) {
+        if (document.activeElement !== input && now[i]) {
+          input.value = String(now[i]).slice(0, 10);
+        }
+      });
+    });
+    return wrap;
+  }
+
   /** The chart's own controls and its download button, in a bar above the chart. */
   function controlBar(div, taken, title) {
     var old = div.parentNode.querySelector('.parley-controls[data-chart="' + div.id + '"]');
@@ -295,6 +334,10 @@
     taken.sliders.forEach(function (slider, i) {
       bar.appendChild(sliderControl(div, slider, i));
     });
+    var range = rangeControl(div, taken.layout);
+    if (range) {
+      bar.appendChild(range);
+    }
     var download = element("button", { type: "button", class: "parley-download" }, LABELS.download_png || "PNG");
     download.addEventListener("click", function () {
       window.Plotly.downloadImage(div, {

@@ -149,6 +149,18 @@
     phoneYLabels(layout, width, data);
     layout.dragmode = false;
     layout.height = Math.max(layout.height, 460);
+    // A range slider's grip is a few px wide on a phone: the date fields above the chart
+    // (charts.js) set the range instead.
+    if (layout.xaxis && layout.xaxis.rangeslider) {
+      layout.xaxis = Object.assign({}, layout.xaxis, {
+        rangeslider: Object.assign({}, layout.xaxis.rangeslider, { visible: false }),
+      });
+    }
+    // Hover labels stay narrow enough for the screen.
+    layout.hoverlabel = Object.assign({}, layout.hoverlabel || {}, {
+      font: Object.assign({}, (layout.hoverlabel || {}).font || {}, { size: 11 }),
+      align: "left",
+    });
   }
 
   var charts = Array.prototype.slice.call(document.querySelectorAll(".parley-chart"));
