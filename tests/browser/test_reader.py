@@ -297,3 +297,33 @@ def test_hostile_text_reaches_pictures_and_alt_only_as_text(hostile_exports: Pat
             seen = seen or "<script>window.__pwned=1</script>" in texts
     assert seen, "the payload reached a picture, as text"
     assert PAYLOAD  # the same payload as every other hostile test
+
+
+HOVER_BOX = """() => { const h = document.querySelector('.hoverlayer .hovertext');
+  if (!h) return null; const r = h.getBoundingClientRect(); return [r.left, r.right]; }"""
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", ["02-timeline.html", "03-positions.html"])
+def test_phone_tooltips_stay_on_the_screen(
+    exports: Path, open_offline, lang: str, name: str
+) -> None:
+    visit = open_offline(exports / lang / name, size=(390, 844))
+    page = visit.page
+    draw_all(page)
+    points = page.locator(".parley-chart .scatterlayer .point")
+    count = points.count()
+    shown = 0
+    for i in range(0, count, max(1, count // 12)):
+        point = points.nth(i)
+        point.scroll_into_view_if_needed()
+        box = point.bounding_box()
+        if not box:
+            continue
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.wait_for_timeout(50)
+        label = page.evaluate(HOVER_BOX)
+        if label:
+            shown += 1
+            assert label[0] >= 0 and label[1] <= 390, (i, label)
+    assert shown >= 3

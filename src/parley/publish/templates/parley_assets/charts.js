@@ -386,7 +386,7 @@
     layout.height = opts.height || layout.height || designHeight(div);
     var taken = opts.controls ? takeControls(layout) : null;
     if (opts.adapt) {
-      opts.adapt(layout, div, fig.data);
+      opts.adapt(layout, div, fig.data, fig.frames || []);
     }
     measuredMargins(layout, fig.data, div.clientWidth);
     div.style.height = layout.height + "px";

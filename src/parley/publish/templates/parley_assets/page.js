@@ -137,8 +137,30 @@
     });
   }
 
+  /** Hover texts wrapped to fit the screen: each line (plotly never wraps) broken at the
+   *  width a phone has for a label. */
+  function phoneHovers(traces, width) {
+    traces.forEach(function (trace) {
+      var wrapOne = function (text) {
+        return typeof text !== "string"
+          ? text
+          : text
+              .split(/<br\s*\/?>/i)
+              .map(function (line) {
+                return wrapTitle(line, width, 11);
+              })
+              .join("<br>");
+      };
+      if (Array.isArray(trace.hovertext)) {
+        trace.hovertext = trace.hovertext.map(wrapOne);
+      } else if (typeof trace.hovertext === "string") {
+        trace.hovertext = wrapOne(trace.hovertext);
+      }
+    });
+  }
+
   /** Phone layout; no drag-to-zoom either (on a touch screen it would trap scrolling). */
-  function adapt(layout, div, data) {
+  function adapt(layout, div, data, frames) {
     var width = div.clientWidth;
     if (width >= NARROW) {
       return;
@@ -157,6 +179,11 @@
       });
     }
     // Hover labels stay narrow enough for the screen.
+    var room = Math.min(width, window.innerWidth) - 60;
+    phoneHovers(data, room);
+    (frames || []).forEach(function (frame) {
+      phoneHovers(frame.data || [], room);
+    });
     layout.hoverlabel = Object.assign({}, layout.hoverlabel || {}, {
       font: Object.assign({}, (layout.hoverlabel || {}).font || {}, { size: 11 }),
       align: "left",
