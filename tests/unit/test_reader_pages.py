@@ -160,3 +160,21 @@ def test_empty_story_parts_give_no_summary(story_tables) -> None:
     empty = {k: v.iloc[0:0] for k, v in t.items()}
     for fid in summaries.SUMMARIES:
         assert summaries.summary(fid, empty, as_of, "ja") == ""
+
+
+def test_a_source_in_the_other_language_carries_its_lang() -> None:
+    from parley.views.blocks import source_item
+
+    story = load_story(DATA)
+    english = next(s for s in story.sources if s.language == "en")
+    japanese = next(s for s in story.sources if s.language == "ja")
+    assert '<span lang="en">' in source_item(english, "ja")
+    assert "lang=" not in source_item(english, "en")
+    assert '<span lang="ja">' in source_item(japanese, "en")
+
+
+def test_the_stamps_english_words_are_marked_on_japanese_pages() -> None:
+    ctx = pages.Context("ja", ("ja", "en"), "abc1234", "2026-03-19", (), None)
+    assert '<span lang="en">build abc1234</span>' in pages.stamp_html(ctx, "x.html")
+    ctx_en = pages.Context("en", ("ja", "en"), "abc1234", "2026-03-19", (), None)
+    assert "<span>build abc1234</span>" in pages.stamp_html(ctx_en, "x.html")

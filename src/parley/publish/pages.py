@@ -56,9 +56,10 @@ class Context:
 def stamp_html(ctx: Context, file: str, *, extra: Iterable[tuple[str, str]] = ()) -> str:
     """The visible build stamp: commit, the story's as-of date, the language, and links to
     the same file in the other languages (plus ``extra`` (href, text) links)."""
+    english = "" if ctx.lang == "en" else ' lang="en"'  # "parley · build …" is English
     parts = [
-        "parley",
-        f"build {escape(ctx.build)}",
+        f"<span{english}>parley</span>",
+        f"<span{english}>build {escape(ctx.build)}</span>",
         f"{escape(i18n.label('as_of', ctx.lang))} {escape(ctx.as_of)}",
         escape(LANG_NAMES[ctx.lang]),
     ]
