@@ -21,6 +21,7 @@ import tempfile
 import time
 import urllib.parse
 from collections.abc import Mapping
+from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -46,7 +47,13 @@ from parley.publish.pages import (
     nav_html,
     stamp_html,
 )
-from parley.publish.pictures import Picture, PictureError, draw_pictures, figure_key, svg_data_url
+from parley.publish.pictures import (
+    Picture,
+    PictureError,
+    PictureWorker,
+    figure_key,
+    svg_data_url,
+)
 from parley.publish.render import trace_types
 from parley.settings import Settings
 from parley.story.load import load_story
@@ -81,6 +88,18 @@ def find_notebooks_dir() -> Path:
         if (folder / "notebooks" / DECK_NOTEBOOK).is_file():
             return folder / "notebooks"
     return ROOT / "notebooks"
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """A page whose notebook has run, waiting for its charts' pictures."""
+
+    lang: str
+    path: Path
+    nb: NotebookNode
+    seconds: float
+    figures: list[Mapping[str, Any]]
+    drawing: Future[tuple[dict[str, Picture], dict[str, bytes]]] | None
 
 
 @dataclass(frozen=True)
@@ -155,11 +174,17 @@ def meta_html(site: Site, lang: str, file: str, title: str, description: str, im
 
 class Build:
     """Renders and writes the artefacts as notebooks finish; prints one line per artefact.
-    Decks are written at once; pages wait for the charts' static pictures, drawn for all
-    pages in one browser when every notebook has run (:meth:`finish_pages`)."""
+    Decks are written at once. Each page's charts go to the picture worker (a browser in a
+    thread of its own) as its notebook finishes; the pages are written when every notebook
+    has run (:meth:`finish_pages`)."""
 
     def __init__(
-        self, out_dir: Path, contexts: dict[str, Context], total: int, site: Site | None = None
+        self,
+        out_dir: Path,
+        contexts: dict[str, Context],
+        total: int,
+        site: Site | None = None,
+        pictures: PictureWorker | None = None,
     ) -> None:
         self.out_dir = out_dir
         self.contexts = contexts
@@ -167,7 +192,8 @@ class Build:
         self.done = 0
         self.renderer = Renderer()
         self.site = site
-        self.pending: list[tuple[str, Path, NotebookNode, float]] = []
+        self.pictures = pictures
+        self.pending: list[_Pending] = []
 
     def write(self, path: Path, text: str, seconds: float, note: str = "") -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -181,7 +207,17 @@ class Build:
         print(f"[{self.done}/{self.total}] {path} ({size}, {seconds:.1f} s){note}", flush=True)
 
     def on_executed(self, lang: str, path: Path, nb: NotebookNode, seconds: float) -> None:
-        self.pending.append((lang, path, nb, seconds))
+        shown: list[Mapping[str, Any]] = []  # each chart's page layout (not its variants)
+
+        def collect(figure: Mapping[str, Any], _: str) -> tuple[str, str]:
+            shown.append(figure)
+            return "", ""
+
+        prepare(nb, for_deck=False, decorate=collect)
+        drawing = None
+        if self.pictures is not None:
+            drawing = self.pictures.submit(shown, shown[:1] if self.site else [])
+        self.pending.append(_Pending(lang, path, nb, seconds, shown, drawing))
         if path.name != DECK_NOTEBOOK:
             return
         ctx = self.contexts[lang]
@@ -202,33 +238,32 @@ class Build:
         ours = _hashed(self.out_dir, "parley", ".js", "\n".join(scripts[1:]))
         return SiteAssets(f"../{css}", [f"../{plotly_js}", f"../{ours}"] if plotly_js else [])
 
-    def finish_pages(self, pictures: bool = True) -> None:
+    def finish_pages(self) -> None:
         """Every page, with its charts' static pictures (and in site mode its preview card)."""
         started = time.perf_counter()
-        figures: dict[int, list[Mapping[str, Any]]] = {}
-        for i, (_, _, nb, _) in enumerate(self.pending):
-            shown: list[Mapping[str, Any]] = []  # each chart's page layout (not its variants)
-
-            def collect(figure: Mapping[str, Any], _: str, into: list = shown) -> tuple[str, str]:
-                into.append(figure)
-                return "", ""
-
-            prepare(nb, for_deck=False, decorate=collect)
-            figures[i] = shown
-        everything = [f for figs in figures.values() for f in figs]
-        cards = [figs[0] for figs in figures.values() if figs] if self.site else []
         drawn: dict[str, Picture] = {}
         pngs: dict[str, bytes] = {}
-        if pictures:
+        problem = ""
+        for job in self.pending:
+            if job.drawing is None:
+                continue
             try:
-                drawn, pngs = draw_pictures(everything, cards)
+                got, cards = job.drawing.result()
+                drawn.update(got)
+                pngs.update(cards)
             except PictureError as exc:
-                print(f"  warning: no static chart pictures: {exc}", file=sys.stderr)
-        picture_seconds = (time.perf_counter() - started) / max(1, len(self.pending))
+                problem = problem or str(exc)
+        if problem:
+            print(f"  warning: some chart pictures are missing: {problem}", file=sys.stderr)
+        if self.pictures is not None:
+            took = time.perf_counter() - started
+            print(f"  {len(drawn)} chart pictures ready {took:.1f} s after the last notebook")
+        everything = [f for job in self.pending for f in job.figures]
         site_assets = self._site_assets(everything) if self.site else None
-        for i, (lang, path, nb, seconds) in enumerate(self.pending):
-            before = seconds + picture_seconds
-            self._write_page(lang, path, nb, drawn, pngs, figures[i], site_assets, before)
+        for job in self.pending:
+            self._write_page(
+                job.lang, job.path, job.nb, drawn, pngs, job.figures, site_assets, job.seconds
+            )
         self.pending = []
 
     def _write_page(
@@ -369,16 +404,21 @@ def run(
     contexts = make_contexts(notebooks, langs, build_id(notebooks_dir.parent), as_of)
     handouts = handouts and has_deck
     total = len(langs) * (len(notebooks) + int(has_deck) + int(handouts)) + 1
-    build_out = Build(out_dir, contexts, total, site)
     started = time.perf_counter()
-    settings = Settings.resolve(data_dir)
-    failures: list[str] = []
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
-        runs = [replace(settings, lang=lang) for lang in langs]
-        failures += kernels.execute(runs, notebooks, log, build_out.on_executed)
-    if not failures:
-        build_out.finish_pages(pictures)
-        write_tables(story, out_dir / "data", "csv")  # each chart's "get the data" link
+    worker = PictureWorker() if pictures else None  # starts its browser while kernels start
+    try:
+        build_out = Build(out_dir, contexts, total, site, worker)
+        settings = Settings.resolve(data_dir)
+        failures: list[str] = []
+        with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
+            runs = [replace(settings, lang=lang) for lang in langs]
+            failures += kernels.execute(runs, notebooks, log, build_out.on_executed)
+        if not failures:
+            build_out.finish_pages()
+            write_tables(story, out_dir / "data", "csv")  # each chart's "get the data" link
+    finally:
+        if worker is not None:
+            worker.close()
     if not failures and handouts:
         problem = print_handouts(build_out, langs)
         failures += [problem] if problem else []

@@ -11,17 +11,18 @@ or loads anything), after :func:`sanitise_svg` has kept only drawing elements an
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import re
 import urllib.parse
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from parley.publish.assets import ASSETS, plotly_bundle, script_safe_js
+from parley.publish.assets import ASSETS, BASIC_TRACES, plotly_bundle, script_safe_js
 from parley.publish.render import trace_types
 
 PICTURE_WIDTH = 928  # px: the page's text column (960 px less its padding)
@@ -134,44 +135,86 @@ def draw_pictures(
 ) -> tuple[dict[str, Picture], dict[str, bytes]]:
     """SVG pictures of ``figures`` and PNG cards of ``cards``, keyed by :func:`figure_key`,
     in one browser. Raises PictureError when Chromium cannot start or draw."""
-    # Playwright's sync API refuses a thread with a running asyncio loop (a test session
-    # or a notebook may have one): the browser gets a thread of its own.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(_draw, list(figures), list(cards)).result()
+    worker = PictureWorker()
+    try:
+        return worker.submit(figures, cards).result()
+    finally:
+        worker.close()
 
 
-def _draw(
-    figures: list[Mapping[str, Any]], cards: list[Mapping[str, Any]]
-) -> tuple[dict[str, Picture], dict[str, bytes]]:
-    from parley.publish.chromium import ChromiumError, launch
-
-    todo = {figure_key(f): f for f in figures}
-    card_todo = {figure_key(f): f for f in cards}
-    if not todo and not card_todo:
-        return {}, {}
-    plotly_js, _ = plotly_bundle(trace_types([*todo.values(), *card_todo.values()]))
+def _page_html(types: set[str]) -> tuple[str, bool]:
+    plotly_js, _ = plotly_bundle(types)
     charts_js = (ASSETS / "charts.js").read_text(encoding="utf-8")
     html = (
         "<!DOCTYPE html><html><head><meta charset='utf-8'></head><body>"
         f"<script>{script_safe_js(plotly_js)}</script>"
         f"<script>{script_safe_js(charts_js)}</script></body></html>"
     )
-    pictures: dict[str, Picture] = {}
-    pngs: dict[str, bytes] = {}
-    try:
-        with launch() as browser:
+    return html, types <= BASIC_TRACES
+
+
+class PictureWorker:
+    """One headless Chromium in a thread of its own, started at once: an export hands it
+    each notebook's figures as the notebook finishes, so the pictures are drawn while the
+    other notebooks still run. (Playwright's sync API belongs to the thread that started
+    it, and refuses a thread with a running asyncio loop, as the export's kernels have.)"""
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="parley-pictures")
+        self._stack = contextlib.ExitStack()
+        self._page: Any = None
+        self._basic = True
+        self._error: PictureError | None = None
+        self._pool.submit(self._open)  # the queue runs in order: open, then each draw
+
+    def _open(self) -> None:
+        from parley.publish.chromium import ChromiumError, launch
+
+        try:
+            browser = self._stack.enter_context(launch())
             page = browser.new_page()
             page.route("**/*", lambda route: route.abort())  # nothing leaves the machine
+            html, self._basic = _page_html(set(BASIC_TRACES))
             page.set_content(html, wait_until="load")
+            self._page = page
+        except ChromiumError as exc:
+            self._error = PictureError(str(exc))
+        except Exception as exc:  # Playwright's own errors
+            self._error = PictureError(f"Chromium would not start for the pictures: {exc}")
+
+    def submit(
+        self, figures: Iterable[Mapping[str, Any]], cards: Iterable[Mapping[str, Any]] = ()
+    ) -> Future[tuple[dict[str, Picture], dict[str, bytes]]]:
+        """Pictures of ``figures`` and PNG cards of ``cards`` (see :func:`draw_pictures`)."""
+        return self._pool.submit(self._draw, list(figures), list(cards))
+
+    def _draw(
+        self, figures: list[Mapping[str, Any]], cards: list[Mapping[str, Any]]
+    ) -> tuple[dict[str, Picture], dict[str, bytes]]:
+        if self._error is not None:
+            raise self._error
+        todo = {figure_key(f): f for f in figures}
+        card_todo = {figure_key(f): f for f in cards}
+        pictures: dict[str, Picture] = {}
+        pngs: dict[str, bytes] = {}
+        try:
+            types = trace_types([*todo.values(), *card_todo.values()])
+            if self._basic and not types <= BASIC_TRACES:  # plotly.py's full bundle, once
+                html, self._basic = _page_html(types)
+                self._page.set_content(html, wait_until="load")
             for key, fig in todo.items():
-                url, w, h = page.evaluate(_DRAW, [dict(fig), PICTURE_WIDTH, "svg", None])
+                url, w, h = self._page.evaluate(_DRAW, [dict(fig), PICTURE_WIDTH, "svg", None])
                 pictures[key] = Picture(sanitise_svg(_decode(url)), int(w), int(h))
             for key, fig in card_todo.items():
-                url, _, _ = page.evaluate(_DRAW, [dict(fig), CARD_SIZE[0], "png", CARD_SIZE])
+                url, _, _ = self._page.evaluate(_DRAW, [dict(fig), CARD_SIZE[0], "png", CARD_SIZE])
                 pngs[key] = base64.b64decode(url.partition(",")[2])
-            page.close()
-    except ChromiumError as exc:
-        raise PictureError(str(exc)) from exc
-    except Exception as exc:  # Playwright's errors: a page that would not draw
-        raise PictureError(f"Chromium could not draw the chart pictures: {exc}") from exc
-    return pictures, pngs
+        except Exception as exc:  # Playwright's errors: a figure that would not draw
+            raise PictureError(f"Chromium could not draw the chart pictures: {exc}") from exc
+        return pictures, pngs
+
+    def close(self) -> None:
+        """Close the browser (in its own thread) and the thread."""
+        try:
+            self._pool.submit(self._stack.close).result()
+        finally:
+            self._pool.shutdown()
