@@ -178,3 +178,27 @@ def test_the_stamps_english_words_are_marked_on_japanese_pages() -> None:
     assert '<span lang="en">build abc1234</span>' in pages.stamp_html(ctx, "x.html")
     ctx_en = pages.Context("en", ("ja", "en"), "abc1234", "2026-03-19", (), None)
     assert "<span>build abc1234</span>" in pages.stamp_html(ctx_en, "x.html")
+
+
+def test_the_site_bench_server_gzips_and_lets_hashed_assets_be_cached(tmp_path) -> None:
+    import gzip
+    import urllib.request
+
+    from parley.bench.site import serve
+
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets" / "plotly-0123456789ab.js").write_text("x" * 5000, encoding="utf-8")
+    (tmp_path / "page.html").write_text("<p>hi</p>" * 100, encoding="utf-8")
+    with serve(tmp_path) as (base, sent):
+        for name, cache in (
+            ("assets/plotly-0123456789ab.js", "immutable"),
+            ("page.html", "no-cache"),
+        ):
+            req = urllib.request.Request(base + name, headers={"Accept-Encoding": "gzip"})
+            with urllib.request.urlopen(req) as got:
+                body = got.read()
+                assert got.headers["Content-Encoding"] == "gzip"
+                assert cache in got.headers["Cache-Control"]
+            assert gzip.decompress(body) == (tmp_path / name).read_bytes()
+    assert [path for path, _ in sent] == ["/assets/plotly-0123456789ab.js", "/page.html"]
+    assert all(0 < size < 1000 for _, size in sent)  # compressed
