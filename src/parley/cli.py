@@ -39,6 +39,17 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument(
         "--no-pdf", action="store_true", help="skip the PDF handouts (they need Chromium)"
     )
+    e.add_argument(
+        "--site",
+        action="store_true",
+        help="pages for hosting: shared cacheable plotly.js and style sheet, link previews",
+    )
+    e.add_argument("--base-url", help="with --site: the absolute URL the site is served at")
+    e.add_argument(
+        "--no-pictures",
+        action="store_true",
+        help="no static chart pictures (drawing them needs Chromium)",
+    )
 
     b = sub.add_parser("bench", help="measure speed and size against their references")
     b.add_argument("--data", type=Path, help=f"data folder (default: {DATA_HELP})")
@@ -114,15 +125,33 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from parley.publish.export import run
+    from parley.publish.export import Site, run, site_base_url
 
+    site = None
+    if args.site or args.base_url is not None:
+        if not (args.site and args.base_url is not None):
+            print("parley export: --site and --base-url go together", file=sys.stderr)
+            return 2
+        try:
+            site = Site(site_base_url(args.base_url))
+        except ValueError as exc:
+            print(f"parley export: --base-url {args.base_url!r}: {exc}", file=sys.stderr)
+            return 2
     data_dir = settings.data_dir(args.data)
     # Read and checked once, before any kernel starts; the kernels get it from the warm cache.
     story = _load(data_dir, cache=True)
     if story is None:
         return 1
     langs = [args.lang] if args.lang else list(settings.LANGS)
-    return run(data_dir, langs, args.out, handouts=not args.no_pdf, story=story)
+    return run(
+        data_dir,
+        langs,
+        args.out,
+        handouts=not args.no_pdf,
+        story=story,
+        site=site,
+        pictures=not args.no_pictures,
+    )
 
 
 def _bench(args: argparse.Namespace) -> int:

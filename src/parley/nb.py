@@ -26,7 +26,7 @@ from parley.story.model import Story
 from parley.story.problems import ContentError
 from parley.tables import frames
 from parley.views import blocks as views
-from parley.views import figures
+from parley.views import figures, summaries
 
 
 class StoryProblem(Exception):
@@ -221,11 +221,7 @@ def figure(figure_id: str) -> None:
         key = spec.description
 
         def caption(lang: str, cites: str = "") -> str:
-            return (
-                f'<p class="parley-figure-desc" role="note">'
-                f"<b>{views.e(i18n.label('figure_description', lang))}:</b> "
-                f"{views.e(i18n.label(key, lang))}{cites}</p>"
-            )
+            return _figure_text(figure_id, key, as_of, lang, cites)
 
         if render.exporting() and note is not None:
             # A slide's caption cites the sources of its note's number ("[3][12]").
@@ -240,15 +236,48 @@ def figure(figure_id: str) -> None:
         made = spec.variants(tables(), as_of, i18n.get_lang())
         page = made.pop("page")
         if not isinstance(page, str):
-            render.show(page, {name: plot for name, plot in made.items() if isinstance(plot, dict)})
-            return
-    _show(lambda lang: spec.build(tables(), as_of, lang))
-    if figure_id == "voices" and not _live_kernel():
-        # Exports: each event the voices respond to links to its entry in the explorer.
-        from parley.views.explorer import responded_events
+            others = {name: plot for name, plot in made.items() if isinstance(plot, dict)}
+            render.show(
+                _tagged(page, spec.cites),
+                {name: _tagged(plot, spec.cites) for name, plot in others.items()},
+            )
+        else:
+            _show(lambda lang: spec.build(tables(), as_of, lang))
+        if figure_id == "voices":
+            # Pages: each event the voices respond to links to its entry in the explorer.
+            from parley.views.explorer import responded_events
 
-        s = story()
-        _show(lambda lang: responded_events(s, lang))
+            s = story()
+            _only("page", lambda lang: responded_events(s, lang))
+        return
+    _show(lambda lang: _tagged(spec.build(tables(), as_of, lang), spec.cites))
+
+
+def _figure_text(figure_id: str, key: str, as_of: pd.Timestamp, lang: str, cites: str = "") -> str:
+    """What the chart's data shows (its text alternative), then how to read the chart;
+    ``cites`` (already HTML) ends the sentence on a slide."""
+    said = summaries.summary(figure_id, tables(), as_of, lang)
+    how = views.e(i18n.label(key, lang))
+    return (
+        f'<p class="parley-figure-desc" role="note">'
+        f"<b>{views.e(i18n.label('figure_description', lang))}:</b> "
+        f"{views.e(said) if said else how}{cites}</p>"
+        + (
+            f'<details class="parley-how"><summary>{views.e(i18n.label("how_to_read", lang))}'
+            f"</summary><p>{how}</p></details>"
+            if said
+            else ""
+        )
+    )
+
+
+def _tagged(made: str | Plot, table: str | None) -> str | Plot:
+    """A chart names the data table behind it (pages link to it: "get the data")."""
+    if isinstance(made, str) or table is None:
+        return made
+    layout = made.setdefault("layout", {})
+    layout["meta"] = {**(layout.get("meta") or {}), "parley_table": table}
+    return made
 
 
 def sources(chapter_id: str | None = None) -> None:

@@ -155,3 +155,13 @@ def walk_deck(visit: Visit, shots: str | None = None) -> list[dict[str, Any]]:
 def plotly_bundles(html: str) -> int:
     """How many plotly.js bundles a file inlines (each starts with its licence banner)."""
     return len(re.findall(r"^\* plotly\.js .*v\d+\.\d+\.\d+$", html, flags=re.MULTILINE))
+
+
+def draw_all(page: Any) -> int:
+    """Have page.js draw every chart now (it draws them as they near the viewport) and wait
+    until it has; return how many there are."""
+    count = page.evaluate("document.querySelectorAll('.parley-chart').length")
+    if count:
+        page.evaluate("window.parleyPage.drawAll()")
+        page.wait_for_selector(f"body[data-charts-drawn='{count}']", timeout=30_000)
+    return int(count)

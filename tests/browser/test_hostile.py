@@ -15,6 +15,7 @@ from offline import (
     PAYLOAD,
     PHONE,
     SLIDE,
+    draw_all,
     go_to_slide,
     hover_first_point,
     page_names,
@@ -82,9 +83,7 @@ def test_hostile_deck(hostile_exports: Path, open_offline, lang: str) -> None:
 def test_hostile_page(hostile_exports: Path, open_offline, lang: str, name: str) -> None:
     visit = open_offline(hostile_exports / lang / name, size=PHONE)
     page = visit.page
-    count = page.evaluate("document.querySelectorAll('.parley-chart').length")
-    if count:
-        page.wait_for_selector(f"body[data-charts-drawn='{count}']", timeout=30_000)
+    draw_all(page)
     assert PAYLOAD in page.evaluate("document.body.innerText")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0]
     assert page.evaluate(RAN) is None

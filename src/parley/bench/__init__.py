@@ -22,7 +22,11 @@ Figures (issue 9); 1, 2 and 6 run on the bundled story and on seeded synthetic s
    same deck with its charts removed;
 6. the kernel's peak memory;
 7. the exported timeline page against a Knight Lab TimelineJS 3 page of the same events,
-   both from disk, alternating, network cut.
+   both from disk, alternating, network cut: its live chart drawn, and (issue 23) the page
+   readable (text and the chart's static picture painted);
+8. site mode (``parley export --site``): the gzip bytes each page after the first sends
+   from a local static server, with plotly.js and the style sheet cached
+   (:mod:`~parley.bench.site`).
 
 Where each part lives: :mod:`~parley.bench.plan` (sizes, repeats), :mod:`~parley.bench.records`
 (records, table, JSON), :mod:`~parley.bench.load` (1), :mod:`~parley.bench.kernel` (2, 3, 6),

@@ -44,6 +44,34 @@ _READY_JS = """
 """
 
 
+# "Readable": the page's text and its first chart's static picture painted (Element Timing
+# on the picture, which the export marks elementtiming="parley-picture", and the first
+# contentful paint), before or without plotly.js. An event list (#22's [data-parley-list])
+# sits before the chart in the HTML, so it is painted by then too; it is counted when present.
+READABLE_JS = """
+(() => {
+  let fcp, picture;
+  const done = () => {
+    if (window.__parleyDoneAt !== undefined || fcp === undefined || picture === undefined) return;
+    window.__parleyList = Boolean(document.querySelector('[data-parley-list]'));
+    window.__parleyDoneAt = Math.max(fcp, picture);
+  };
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) if (e.name === 'first-contentful-paint') fcp = e.startTime;
+    done();
+  }).observe({type: 'paint', buffered: true});
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      if (e.identifier === 'parley-picture' && picture === undefined) {
+        picture = e.renderTime || e.loadTime;
+      }
+    }
+    done();
+  }).observe({type: 'element', buffered: true});
+})();
+"""
+
+
 @dataclass
 class Browser:
     """One headless Chromium; every load in a new context with the network cut."""
@@ -51,7 +79,9 @@ class Browser:
     browser: Any
     blocked: dict[str, int] = field(default_factory=dict)
 
-    def load(self, path: Path, key: str, ready_js: bool = True) -> float:
+    def load(self, path: Path, key: str, ready_js: bool = True, ready: str = _READY_JS) -> float:
+        """ms from navigation until the page is ready: ``ready`` (an init script) sets
+        ``window.__parleyDoneAt`` (default: the first chart drawn)."""
         context = self.browser.new_context(viewport={"width": 1280, "height": 800})
         count = self.blocked.setdefault(key, 0)
 
@@ -66,7 +96,7 @@ class Browser:
         try:
             context.route("**/*", route)
             if ready_js:
-                context.add_init_script(_READY_JS)
+                context.add_init_script(ready)
             page = context.new_page()
             errors: list[str] = []
             page.on("pageerror", lambda e: errors.append(str(e)))
@@ -108,20 +138,26 @@ def chromium() -> Iterator[Browser]:
 
 
 def alternate(
-    browser: Browser, pages: dict[str, Path], loads: int, warmup: bool = True
+    browser: Browser,
+    pages: dict[str, Path],
+    loads: int,
+    warmup: bool = True,
+    ready: dict[str, str] | None = None,
 ) -> dict[str, Sample]:
     """Load each page ``loads`` times, alternating (A B A B …), after one unmeasured load
-    each (the first Chromium load pays for the renderer's start-up)."""
+    each (the first Chromium load pays for the renderer's start-up). ``ready``: a page's
+    own readiness script (see :meth:`Browser.load`)."""
+    ready = ready or {}
     if warmup:
         for key, path in pages.items():
-            browser.load(path, f"warmup-{key}")
+            browser.load(path, f"warmup-{key}", ready=ready.get(key, _READY_JS))
     out: dict[str, list[float]] = {key: [] for key in pages}
     for i in range(loads):
         order = list(pages.items())
         if i % 2:
             order.reverse()  # neither page always goes first
         for key, path in order:
-            out[key].append(browser.load(path, key))
+            out[key].append(browser.load(path, key, ready=ready.get(key, _READY_JS)))
     return {key: Sample(v) for key, v in out.items()}
 
 

@@ -16,6 +16,7 @@ from parley.bench.kernel import bench_kernel, bench_notebooks
 from parley.bench.load import bench_load
 from parley.bench.plan import SIZES, Plan
 from parley.bench.records import Record, failed, log, table, why, write_json
+from parley.bench.site import bench_site
 
 # TimelineJS: the npm package and the fonts its default font set names, unpacked once into
 # build/peer/, and a page of the same events that loads all of it from local files.
@@ -56,7 +57,7 @@ def run(data_dir: Path, out_dir: Path, quick: bool = False) -> int:
         notebooks_dir = export.find_notebooks_dir()
         notebooks = sorted(notebooks_dir.glob("*.ipynb"))
 
-        fig: dict[str, list[Record]] = {k: [] for k in "1234567"}
+        fig: dict[str, list[Record]] = {k: [] for k in "12345678"}
         figures_json: dict[str, Path] = {}
 
         _section(
@@ -88,6 +89,11 @@ def run(data_dir: Path, out_dir: Path, quick: bool = False) -> int:
             return f4
 
         _section("figure 4, 5, 7: exports in Chromium", fig["4"], exports)
+        _section(
+            "figure 8: site mode transfer",
+            fig["8"],
+            lambda: bench_site(data_dir, notebooks_dir, work, ("ja", "en")),
+        )
 
         def page_explorer() -> list[Record]:
             from parley.bench.browser import chromium
@@ -108,7 +114,7 @@ def run(data_dir: Path, out_dir: Path, quick: bool = False) -> int:
             return f3
 
         _section("figure 3: notebooks from cold kernels", fig["3"], notebooks_run)
-        records = [r for k in "1234567" for r in fig[k]]
+        records = [r for k in "12345678" for r in fig[k]]
     finally:
         shutil.rmtree(work, ignore_errors=True)
     path = write_json(records, out_dir / "bench.json")

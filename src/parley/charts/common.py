@@ -214,3 +214,49 @@ def axis_title(text: str) -> dict[str, str]:
 def date_ticks(lang: str) -> dict[str, str]:
     """Month ticks in the reader's language (plotly's defaults are English: "Mar 2025")."""
     return {"tickformat": "%Y年%-m月"} if lang == "ja" else {"tickformat": "%b %Y"}
+
+
+PHONE_ROW = 92  # px a row takes on a phone: its name on one or two lines, then its markers
+
+
+def phone_row_labels(
+    fig: Plot,
+    rows: list[tuple[float, str]],
+    *,
+    above: float,
+    axis_range: list[float],
+    anchor: str = "middle",
+    row_px: int = PHONE_ROW,
+) -> Plot:
+    """A phone layout for charts with one row per issue: each row's name on its own line
+    above the row, across the full width, instead of tick labels at the left that leave a
+    390 px screen a plot a few dozen px wide. ``rows``: (y value, label) in plotly's text;
+    ``above``: the y offset from a row to its name's line; ``axis_range``: the y range
+    that holds every row and the name above the first; ``anchor``: which edge of the name
+    sits at that offset ("bottom": just above the row's own markers); ``row_px``: a row's
+    height."""
+    update_yaxes(fig, showticklabels=False, range=axis_range, autorange=False)
+    names = [
+        {
+            "text": wrap(text, 44) if "<br>" not in text else text,
+            "xref": "paper",
+            "x": 0,
+            "xanchor": "left",
+            "yref": "y",
+            "y": y + above,
+            "yanchor": anchor,
+            "showarrow": False,
+            "align": "left",
+            "font": {"size": FONT_SIZE["phone"], "color": INK},
+        }
+        for y, text in rows
+    ]
+    layout = fig["layout"]
+    layout["annotations"] = [*layout.get("annotations", []), *names]
+    height = int(layout.get("height") or 450)
+    update_layout(
+        fig,
+        height=max(height, 220 + row_px * len(rows)),
+        margin={"l": 8, "r": 12},
+    )
+    return fig

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from parley.charts.common import axis_title, base_layout, esc, for_slide, stance_axis
+from parley.charts.common import (
+    axis_title,
+    base_layout,
+    esc,
+    for_slide,
+    phone_row_labels,
+    stance_axis,
+)
 from parley.charts.plot import (
     Plot,
     Variant,
@@ -95,4 +102,15 @@ def scenarios(
         legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -0.18, "yanchor": "top"},
         margin={"b": 150},
     )
+    if variant == "phone":
+        # Categories sit at 0, 1, … from the bottom (the array is reversed): a name goes
+        # half a row above its markers.
+        order = list(names.values())[::-1]
+        n = len(order)
+        phone_row_labels(
+            fig,
+            [(float(k), name) for k, name in enumerate(order)],
+            above=0.5,
+            axis_range=[-0.5, n - 0.15],
+        )
     return fig

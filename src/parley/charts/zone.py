@@ -11,6 +11,7 @@ from parley.charts.common import (
     base_layout,
     esc,
     for_slide,
+    phone_row_labels,
     stance_axis,
     wrap,
 )
@@ -148,6 +149,16 @@ def zone_of_agreement(
         autorange="reversed",
         zeroline=False,
     )
+    if variant == "phone":
+        labels = [f"{names[i]} <sup>{_zone_status(zone[i], lang)}</sup>" for i in ids]
+        phone_row_labels(
+            fig,
+            [(rows[i], text) for i, text in zip(ids, labels, strict=True)],
+            above=-0.36,  # just above the row's top bar (bars sit within ±0.3 of it)
+            axis_range=[len(ids) - 0.55, -0.95],
+            anchor="bottom",
+            row_px=118,
+        )
     return fig
 
 

@@ -12,17 +12,28 @@ and every script and style sheet inlined (:mod:`parley.publish.assets`): the fil
 
 from __future__ import annotations
 
+import hashlib
+import html as html_lib
+import re
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import replace
+import urllib.parse
+from collections.abc import Mapping
+from concurrent.futures import Future
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import nbformat
 from nbformat import NotebookNode
 
+from parley import i18n
+from parley.base.markup import escape
 from parley.publish import kernels
+from parley.publish.assets import page_assets
+from parley.publish.data import write_tables
 from parley.publish.notebooks import notebook_title, prepare
 from parley.publish.pages import (
     DECK_NOTEBOOK,
@@ -30,11 +41,20 @@ from parley.publish.pages import (
     Context,
     Page,
     Renderer,
+    SiteAssets,
     human_size,
     index_html,
     nav_html,
     stamp_html,
 )
+from parley.publish.pictures import (
+    Picture,
+    PictureError,
+    PictureWorker,
+    figure_key,
+    svg_data_url,
+)
+from parley.publish.render import trace_types
 from parley.settings import Settings
 from parley.story.load import load_story
 from parley.story.model import Story
@@ -70,15 +90,110 @@ def find_notebooks_dir() -> Path:
     return ROOT / "notebooks"
 
 
-class Build:
-    """Renders and writes the artefacts as notebooks finish; prints one line per artefact."""
+@dataclass(frozen=True)
+class _Pending:
+    """A page whose notebook has run, waiting for its charts' pictures."""
 
-    def __init__(self, out_dir: Path, contexts: dict[str, Context], total: int) -> None:
+    lang: str
+    path: Path
+    nb: NotebookNode
+    seconds: float
+    figures: list[Mapping[str, Any]]
+    drawing: Future[tuple[dict[str, Picture], dict[str, bytes]]] | None
+
+
+@dataclass(frozen=True)
+class Site:
+    """Site mode: pages for hosting at ``base_url`` (shared, content-hashed assets and
+    link-preview metadata with absolute URLs)."""
+
+    base_url: str  # ends with "/"
+
+
+def site_base_url(text: str) -> str:
+    """A site's base URL, checked and ending in "/"; ValueError says what is wrong."""
+    if not text or text != text.strip() or re.search(r"[\s\"'<>\\`]", text):
+        raise ValueError("a URL without spaces, quotes or angle brackets is needed")
+    parts = urllib.parse.urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError("an absolute http:// or https:// URL is needed")
+    if parts.query or parts.fragment or "@" in parts.netloc:
+        raise ValueError("a base URL has no query, fragment or user name")
+    try:
+        parts.port  # noqa: B018 (raises on a bad port)
+    except ValueError as exc:
+        raise ValueError(f"bad port: {exc}") from None
+    return text if text.endswith("/") else text + "/"
+
+
+def _hashed(out_dir: Path, stem: str, suffix: str, text: str) -> str:
+    """Write ``text`` once under assets/ with its content hash in the name; its path."""
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    name = f"assets/{stem}-{digest}{suffix}"
+    path = out_dir / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return name
+
+
+def page_description(nb: NotebookNode, limit: int = 200) -> str:
+    """The page's opening text (its chapter's question and answer), as plain text."""
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            markup = out.get("data", {}).get("text/html", "")
+            if "parley-hook" in markup or "parley-lead" in markup:
+                text = html_lib.unescape(re.sub(r"<[^>]+>", " ", markup))
+                text = re.sub(r"\s+", " ", text).strip()
+                return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return ""
+
+
+def meta_html(site: Site, lang: str, file: str, title: str, description: str, image: str) -> str:
+    """Open Graph and Twitter card metadata, every URL absolute."""
+    url = f"{site.base_url}{lang}/{file}"
+    tags = [
+        ("property", "og:type", "article"),
+        ("property", "og:title", title),
+        ("property", "og:description", description),
+        ("property", "og:url", url),
+        ("property", "og:locale", "ja_JP" if lang == "ja" else "en_US"),
+        ("name", "description", description),
+        ("name", "twitter:card", "summary_large_image" if image else "summary"),
+        ("name", "twitter:title", title),
+        ("name", "twitter:description", description),
+    ]
+    if image:
+        tags += [
+            ("property", "og:image", f"{site.base_url}{lang}/{image}"),
+            ("name", "twitter:image", f"{site.base_url}{lang}/{image}"),
+        ]
+    lines = [f'<meta {kind}="{key}" content="{escape(value)}">' for kind, key, value in tags]
+    lines.append(f'<link rel="canonical" href="{escape(url)}">')
+    return "\n".join(lines)
+
+
+class Build:
+    """Renders and writes the artefacts as notebooks finish; prints one line per artefact.
+    Decks are written at once. Each page's charts go to the picture worker (a browser in a
+    thread of its own) as its notebook finishes; the pages are written when every notebook
+    has run (:meth:`finish_pages`)."""
+
+    def __init__(
+        self,
+        out_dir: Path,
+        contexts: dict[str, Context],
+        total: int,
+        site: Site | None = None,
+        pictures: PictureWorker | None = None,
+    ) -> None:
         self.out_dir = out_dir
         self.contexts = contexts
         self.total = total
         self.done = 0
         self.renderer = Renderer()
+        self.site = site
+        self.pictures = pictures
+        self.pending: list[_Pending] = []
 
     def write(self, path: Path, text: str, seconds: float, note: str = "") -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -92,26 +207,134 @@ class Build:
         print(f"[{self.done}/{self.total}] {path} ({size}, {seconds:.1f} s){note}", flush=True)
 
     def on_executed(self, lang: str, path: Path, nb: NotebookNode, seconds: float) -> None:
+        shown: list[Mapping[str, Any]] = []  # each chart's page layout (not its variants)
+
+        def collect(figure: Mapping[str, Any], _: str) -> tuple[str, str]:
+            shown.append(figure)
+            return "", ""
+
+        prepare(nb, for_deck=False, decorate=collect)
+        drawing = None
+        if self.pictures is not None:
+            drawing = self.pictures.submit(shown, shown[:1] if self.site else [])
+        self.pending.append(_Pending(lang, path, nb, seconds, shown, drawing))
+        if path.name != DECK_NOTEBOOK:
+            return
+        ctx = self.contexts[lang]
+        started = time.perf_counter()
+        prepared = prepare(nb, for_deck=True)
+        title = notebook_title(nb, lang, path.stem)
+        file = f"{path.stem}.slides.html"
+        body, described = self.renderer.render(
+            prepared, deck=True, title=title, lang=lang, stamp=stamp_html(ctx, file)
+        )
+        elapsed = seconds + time.perf_counter() - started
+        self.write(self.out_dir / lang / file, body, elapsed, f" [{described}]")
+
+    def _site_assets(self, figures: list[Mapping[str, Any]]) -> SiteAssets:
+        styles, scripts, _ = page_assets(trace_types(figures))
+        css = _hashed(self.out_dir, "parley", ".css", "\n".join(styles))
+        plotly_js = _hashed(self.out_dir, "plotly", ".js", scripts[0]) if scripts else None
+        ours = _hashed(self.out_dir, "parley", ".js", "\n".join(scripts[1:]))
+        return SiteAssets(f"../{css}", [f"../{plotly_js}", f"../{ours}"] if plotly_js else [])
+
+    def finish_pages(self) -> None:
+        """Every page, with its charts' static pictures (and in site mode its preview card)."""
+        started = time.perf_counter()
+        drawn: dict[str, Picture] = {}
+        pngs: dict[str, bytes] = {}
+        problem = ""
+        for job in self.pending:
+            if job.drawing is None:
+                continue
+            try:
+                got, cards = job.drawing.result()
+                drawn.update(got)
+                pngs.update(cards)
+            except PictureError as exc:
+                problem = problem or str(exc)
+        if problem:
+            print(f"  warning: some chart pictures are missing: {problem}", file=sys.stderr)
+        if self.pictures is not None:
+            took = time.perf_counter() - started
+            print(f"  {len(drawn)} chart pictures ready {took:.1f} s after the last notebook")
+        everything = [f for job in self.pending for f in job.figures]
+        site_assets = self._site_assets(everything) if self.site else None
+        for job in self.pending:
+            self._write_page(
+                job.lang, job.path, job.nb, drawn, pngs, job.figures, site_assets, job.seconds
+            )
+        self.pending = []
+
+    def _write_page(
+        self,
+        lang: str,
+        path: Path,
+        nb: NotebookNode,
+        drawn: dict[str, Picture],
+        pngs: dict[str, bytes],
+        figures: list[Mapping[str, Any]],
+        site_assets: SiteAssets | None,
+        before: float,
+    ) -> None:
+        started = time.perf_counter() - before
         ctx = self.contexts[lang]
         title = notebook_title(nb, lang, path.stem)
-        jobs = [False] + ([True] if path.name == DECK_NOTEBOOK else [])
-        for deck in jobs:
-            started = time.perf_counter()
-            prepared = prepare(nb, for_deck=deck)
-            for warning in prepared.warnings:
-                print(f"  warning: {path.name} ({lang}): {warning}", file=sys.stderr)
-            file = f"{path.stem}.slides.html" if deck else f"{path.stem}.html"
-            extra = [] if deck or not ctx.deck else [(ctx.deck.file, f"{SLIDES[lang]} ▶")]
-            body, described = self.renderer.render(
-                prepared,
-                deck=deck,
-                title=title,
-                lang=lang,
-                stamp=stamp_html(ctx, file, extra=extra),
-                nav="" if deck else nav_html(ctx, file),
-            )
-            elapsed = seconds + time.perf_counter() - started
-            self.write(self.out_dir / lang / file, body, elapsed, f" [{described}]")
+        alt_prefix = i18n.label("chart_picture", lang)
+        data_label = i18n.label("get_data", lang)
+
+        def decorate(figure: Mapping[str, Any], chart_id: str) -> tuple[str, str]:
+            picture = ""
+            found = drawn.get(figure_key(figure))
+            if found:
+                chart_title = _plain_title(figure)
+                alt = f"{alt_prefix}: {chart_title}" if chart_title else alt_prefix
+                picture = (
+                    f'<img class="parley-chart-picture" src="{escape(svg_data_url(found.svg))}" '
+                    f'width="{found.width}" height="{found.height}" alt="{escape(alt)}" '
+                    f'elementtiming="parley-picture">'
+                )
+            table = (figure.get("layout", {}).get("meta") or {}).get("parley_table")
+            links = ""
+            if isinstance(table, str) and re.fullmatch(r"[a-z_]+", table):
+                links = f'<a href="../data/{table}.csv" download>{escape(data_label)}</a>'
+            tools = f'<p class="parley-chart-tools" data-chart="{chart_id}">{links}</p>'
+            return picture, tools
+
+        prepared = prepare(nb, for_deck=False, decorate=decorate)
+        for warning in prepared.warnings:
+            print(f"  warning: {path.name} ({lang}): {warning}", file=sys.stderr)
+        file = f"{path.stem}.html"
+        extra = [(ctx.deck.file, f"{SLIDES[lang]} ▶")] if ctx.deck else []
+        head = ""
+        if self.site:
+            image = ""
+            png = pngs.get(figure_key(figures[0])) if figures else None
+            if png:
+                image = f"{path.stem}.png"
+                (self.out_dir / lang).mkdir(parents=True, exist_ok=True)
+                (self.out_dir / lang / image).write_bytes(png)
+            head = meta_html(self.site, lang, file, title, page_description(nb), image)
+        body, described = self.renderer.render(
+            prepared,
+            deck=False,
+            title=title,
+            lang=lang,
+            stamp=stamp_html(ctx, file, extra=extra),
+            nav=nav_html(ctx, file),
+            site=site_assets,
+            head=head,
+        )
+        self.write(
+            self.out_dir / lang / file, body, time.perf_counter() - started, f" [{described}]"
+        )
+
+
+def _plain_title(figure: Mapping[str, Any]) -> str:
+    title = figure.get("layout", {}).get("title")
+    text = title.get("text", "") if isinstance(title, Mapping) else (title or "")
+    plain = html_lib.unescape(re.sub(r"<br\s*/?>", " ", str(text)))
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", plain)).strip()
 
 
 def make_contexts(
@@ -161,10 +384,14 @@ def run(
     notebooks_dir: Path | None = None,
     handouts: bool = True,
     story: Story | None = None,
+    site: Site | None = None,
+    pictures: bool = True,
 ) -> int:
     """Export every notebook to a static page, and the overview to a deck and its PDF
     handout, per language. ``story``: the story already loaded from ``data_dir`` (with
-    ``cache=True``, as the CLI does); otherwise it is loaded here, once, into the cache."""
+    ``cache=True``, as the CLI does); otherwise it is loaded here, once, into the cache.
+    ``site``: site mode (shared assets, link previews); ``pictures``: draw each chart's
+    static picture (one headless Chromium)."""
     notebooks_dir = notebooks_dir or find_notebooks_dir()
     notebooks = sorted(p for p in notebooks_dir.glob("*.ipynb") if p.is_file())
     if not notebooks:
@@ -177,13 +404,21 @@ def run(
     contexts = make_contexts(notebooks, langs, build_id(notebooks_dir.parent), as_of)
     handouts = handouts and has_deck
     total = len(langs) * (len(notebooks) + int(has_deck) + int(handouts)) + 1
-    build_out = Build(out_dir, contexts, total)
     started = time.perf_counter()
-    settings = Settings.resolve(data_dir)
-    failures: list[str] = []
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
-        runs = [replace(settings, lang=lang) for lang in langs]
-        failures += kernels.execute(runs, notebooks, log, build_out.on_executed)
+    worker = PictureWorker() if pictures else None  # starts its browser while kernels start
+    try:
+        build_out = Build(out_dir, contexts, total, site, worker)
+        settings = Settings.resolve(data_dir)
+        failures: list[str] = []
+        with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
+            runs = [replace(settings, lang=lang) for lang in langs]
+            failures += kernels.execute(runs, notebooks, log, build_out.on_executed)
+        if not failures:
+            build_out.finish_pages()
+            write_tables(story, out_dir / "data", "csv")  # each chart's "get the data" link
+    finally:
+        if worker is not None:
+            worker.close()
     if not failures and handouts:
         problem = print_handouts(build_out, langs)
         failures += [problem] if problem else []

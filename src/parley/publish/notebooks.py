@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +14,9 @@ from parley.publish import render
 
 WIDGET_MIMETYPE = "application/vnd.jupyter.widget-view+json"
 PAGE_VARIANTS = ("phone",)  # what a page carries besides its own layout (charts.js picks)
+
+# (figure, chart id) -> markup of the chart's static picture and of its links (see chart_html)
+Decorate = Callable[[Mapping[str, Any], str], tuple[str, str]]
 
 
 def notebook_title(nb: NotebookNode, lang: str, fallback: str) -> str:
@@ -40,7 +43,12 @@ class Prepared:
 
 
 def _export_outputs(
-    cell: NotebookNode, ci: int, into: Prepared, *, for_deck: bool
+    cell: NotebookNode,
+    ci: int,
+    into: Prepared,
+    *,
+    for_deck: bool,
+    decorate: Decorate | None = None,
 ) -> list[NotebookNode]:
     """A code cell's outputs for export: plotly JSON → lean chart HTML (the figure noted in
     ``into``), no widget views (they need a kernel), stderr noted as a warning, not shown.
@@ -64,18 +72,21 @@ def _export_outputs(
                 into.figures.append(shown)
                 html = render.chart_html(shown, chart_id)
             else:
+                page = data[render.PLOTLY_MIMETYPE]
                 extra = {name: variants[name] for name in PAGE_VARIANTS if name in variants}
-                into.figures.extend([data[render.PLOTLY_MIMETYPE], *extra.values()])
-                html = render.chart_html(data[render.PLOTLY_MIMETYPE], chart_id, extra)
+                into.figures.extend([page, *extra.values()])
+                picture, tools = decorate(page, chart_id) if decorate else ("", "")
+                html = render.chart_html(page, chart_id, extra, picture=picture, tools=tools)
             out.data = {"text/html": html}
             out.metadata = {}
         outputs.append(out)
     return outputs
 
 
-def prepare(nb: NotebookNode, *, for_deck: bool) -> Prepared:
+def prepare(nb: NotebookNode, *, for_deck: bool, decorate: Decorate | None = None) -> Prepared:
     """A copy of an executed notebook ready for nbconvert; pages also drop speaker-notes
-    cells. Nothing else changes, so a deck keeps the notebook's slide structure."""
+    cells. Nothing else changes, so a deck keeps the notebook's slide structure.
+    ``decorate`` adds each chart's static picture and links."""
     prepared = Prepared(copy.deepcopy(nb), [], [])
     prepared.nb.metadata.pop("widgets", None)
     cells = []
@@ -84,7 +95,7 @@ def prepare(nb: NotebookNode, *, for_deck: bool) -> Prepared:
         if not for_deck and slide_type == "notes":
             continue
         if cell.cell_type == "code":
-            cell.outputs = _export_outputs(cell, ci, prepared, for_deck=for_deck)
+            cell.outputs = _export_outputs(cell, ci, prepared, for_deck=for_deck, decorate=decorate)
         cells.append(cell)
     prepared.nb.cells = cells
     return prepared

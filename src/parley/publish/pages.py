@@ -6,6 +6,7 @@ inlined assets of :mod:`parley.publish.assets`; everything from the story is esc
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ from parley.publish.assets import (
     style_safe_css,
 )
 from parley.publish.notebooks import Prepared
+from parley.publish.render import script_safe_json
 from parley.views.blocks import LANG_NAMES
 
 DECK_NOTEBOOK = "01-overview.ipynb"
@@ -54,9 +56,10 @@ class Context:
 def stamp_html(ctx: Context, file: str, *, extra: Iterable[tuple[str, str]] = ()) -> str:
     """The visible build stamp: commit, the story's as-of date, the language, and links to
     the same file in the other languages (plus ``extra`` (href, text) links)."""
+    english = "" if ctx.lang == "en" else ' lang="en"'  # "parley · build …" is English
     parts = [
-        "parley",
-        f"build {escape(ctx.build)}",
+        f"<span{english}>parley</span>",
+        f"<span{english}>build {escape(ctx.build)}</span>",
         f"{escape(i18n.label('as_of', ctx.lang))} {escape(ctx.as_of)}",
         escape(LANG_NAMES[ctx.lang]),
     ]
@@ -79,6 +82,49 @@ def nav_html(ctx: Context, current: str) -> str:
     return f'<nav class="parley-nav">{"".join(links)}</nav>'
 
 
+@dataclass(frozen=True)
+class SiteAssets:
+    """Site mode: the shared files every page links to (paths relative to a page)."""
+
+    stylesheet: str
+    scripts: list[str]
+
+
+def chart_labels(lang: str) -> dict[str, str]:
+    """What charts.js writes on a page's chart controls, in the page's language."""
+    keys = {"download_png": "download_png", "step": "chart_step", "show": "chart_show"}
+    labels = {name: i18n.label(key, lang) for name, key in keys.items()}
+    labels["play"] = i18n.label("chart_play", lang)
+    labels["range_from"] = i18n.label("range_from", lang)
+    labels["range_to"] = i18n.label("range_to", lang)
+    return labels
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff00-\uffef]")
+_HEADING = re.compile(r"<(h[1-6])>([^<]*)</\1>")
+
+
+def run_language(text: str, default: str) -> str:
+    """The language of a run of text: ja when it holds Japanese script, en when it holds
+    latin letters only, else ``default`` (digits, symbols)."""
+    if _CJK.search(text):
+        return "ja"
+    return "en" if re.search(r"[A-Za-z]", text) else default
+
+
+def mark_languages(body: str, lang: str) -> str:
+    """Headings in the other language (a notebook's bilingual title) get their ``lang``."""
+
+    def mark(match: re.Match[str]) -> str:
+        tag, text = match.group(1), match.group(2)
+        other = run_language(text, lang)
+        if other == lang or not text.strip():
+            return match.group(0)
+        return f'<{tag} lang="{other}">{text}</{tag}>'
+
+    return _HEADING.sub(mark, body)
+
+
 class Renderer:
     """nbconvert exporters for both templates, built once per run (template loading is slow)."""
 
@@ -96,8 +142,20 @@ class Renderer:
         self.deck = SlidesExporter(template_name="parley_deck", **options)
 
     def render(
-        self, prepared: Prepared, *, deck: bool, title: str, lang: str, stamp: str, nav: str = ""
+        self,
+        prepared: Prepared,
+        *,
+        deck: bool,
+        title: str,
+        lang: str,
+        stamp: str,
+        nav: str = "",
+        site: SiteAssets | None = None,
+        head: str = "",
     ) -> tuple[str, str]:
+        """The page or deck's HTML and which plotly.js it carries. ``site``: the shared files
+        a site-mode page links to instead of inlining them; ``head``: extra ``<head>`` markup
+        (link-preview metadata)."""
         types = render.trace_types(prepared.figures)
         styles, scripts, described = deck_assets(types) if deck else page_assets(types)
         resources = {
@@ -108,10 +166,21 @@ class Renderer:
                 "scripts": [script_safe_js(s) for s in scripts if s],
                 "stamp_html": stamp,
                 "nav_html": nav,
+                "labels_json": script_safe_json(chart_labels(lang)),
+                "stylesheets": [],
+                "script_files": [],
+                "head_html": head,
             }
         }
+        if site is not None and not deck:
+            resources["parley"]["styles"] = []
+            resources["parley"]["stylesheets"] = [site.stylesheet]
+            resources["parley"]["scripts"] = []
+            resources["parley"]["script_files"] = site.scripts if types else []
         exporter = self.deck if deck else self.page
         body, _ = exporter.from_notebook_node(prepared.nb, resources=resources)
+        if not deck:
+            body = mark_languages(body, lang)
         return body, described
 
 

@@ -22,6 +22,7 @@ notebook showing this?" (``renderer() == DEFAULT_RENDERER``) hears no. Elsewhere
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -98,13 +99,19 @@ def chart_html(
     figure: Mapping[str, Any],
     chart_id: str,
     variants: Mapping[str, Mapping[str, Any]] | None = None,
+    *,
+    picture: str = "",
+    tools: str = "",
 ) -> str:
     """A chart placeholder and its figure JSON; ``chart_id`` must be an HTML-safe slug.
     ``variants`` (name → Plot; names are parley's own, see ``Variant``) follow as more
-    specs for the same chart, each marked with its ``data-variant``."""
+    specs for the same chart, each marked with its ``data-variant``. ``picture``: markup of
+    its static picture, shown until the live chart is drawn (it goes before the
+    placeholder); ``tools``: markup of its links (get the data), after it."""
     height = figure.get("layout", {}).get("height") or 450
     specs = [(None, figure), *(variants or {}).items()]
     return (
+        f"{picture}"
         f'<div class="parley-chart" id="{chart_id}" data-height="{int(height)}"></div>'
         + "".join(
             f'<script type="application/json" class="parley-chart-spec" data-chart="{chart_id}"'
@@ -112,6 +119,7 @@ def chart_html(
             + f">{script_safe_json(dict(plot))}</script>"
             for name, plot in specs
         )
+        + tools
     )
 
 

@@ -170,6 +170,8 @@ def source_item(src: Source, lang: str) -> str:
     if src.url:
         title = f'<a href="{e(src.url)}" target="_blank" rel="noopener">{title}</a>'
     parts = [e(src.publisher), title]
+    if src.language != lang:  # a source in another language: screen readers switch voice
+        parts = [f'<span lang="{e(src.language)}">{", ".join(parts)}</span>']
     if src.published:
         parts.append(src.published.isoformat())
     parts.append(e(i18n.label(f"kind_{src.kind}", lang)))

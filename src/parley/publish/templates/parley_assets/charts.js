@@ -8,12 +8,23 @@
 (function () {
   "use strict";
 
-  // No plotly.com logo link; charts follow the width of their box (slides, phones).
+  // No toolbar (its buttons took keyboard focus while invisible and offered to upload the
+  // chart to a cloud service); charts follow the width of their box (slides, phones).
   var CONFIG = {
     responsive: true,
     displaylogo: false,
-    modeBarButtonsToRemove: ["select2d", "lasso2d"],
+    displayModeBar: false,
   };
+
+  /** The interface labels the page carries (i18n.py, in the page's language). */
+  var LABELS = (function () {
+    var node = document.getElementById("parley-labels");
+    try {
+      return node ? JSON.parse(node.textContent) : {};
+    } catch (e) {
+      return {};
+    }
+  })();
 
   // A page carries a chart's page layout and, when it differs, its phone layout
   // (data-variant="phone"): a box narrower than this draws the phone one. A deck carries
@@ -136,6 +147,227 @@
     layout.yaxis = Object.assign({}, layout.yaxis || {}, { automargin: false });
   }
 
+  /**
+   * plotly's sliders and button menus are drawn in SVG: no keyboard reaches them, and their
+   * grips are a few px wide on a phone. On pages they become HTML controls (a range input,
+   * buttons, a select) that call the same plotly methods with the same arguments.
+   */
+  function takeControls(layout) {
+    var taken = { sliders: layout.sliders || [], menus: layout.updatemenus || [], layout: layout };
+    delete layout.sliders;
+    delete layout.updatemenus;
+    if (taken.sliders.length || taken.menus.length) {
+      // The room plotly kept below or above the plot for its own controls.
+      var margin = Object.assign({}, layout.margin || {});
+      var below = taken.sliders.concat(taken.menus).some(function (c) {
+        return c.y < 0;
+      });
+      if (below && margin.b) {
+        margin.b = Math.max(60, margin.b - 70);
+      }
+      layout.margin = margin;
+    }
+    return taken;
+  }
+
+  function call(div, method, args) {
+    if (!method || method === "skip" || typeof window.Plotly[method] !== "function") {
+      return;
+    }
+    window.Plotly[method].apply(window.Plotly, [div].concat(args || []));
+  }
+
+  function plainLabel(text) {
+    // Text only (set with textContent, never parsed): plotly labels are escaped pseudo-HTML.
+    return String(text == null ? "" : text)
+      .replace(/<br\s*\/?>/gi, " ")
+      .replace(/<[^>]*>/g, "")
+      .replace(/&lt;/g, "<")
+      .replace(/&gt;/g, ">")
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&amp;/g, "&");
+  }
+
+  function element(tag, attrs, text) {
+    var el = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      el.setAttribute(key, attrs[key]);
+    });
+    if (text != null) {
+      el.textContent = text;
+    }
+    return el;
+  }
+
+  function sliderControl(div, slider, n) {
+    var steps = slider.steps || [];
+    var wrap = element("div", { class: "parley-control parley-slider" });
+    var id = div.id + "-slider-" + n;
+    var prefix = plainLabel((slider.currentvalue || {}).prefix || "");
+    var label = element("label", { for: id }, prefix.replace(/[:：]\s*$/, "") || LABELS.step || "");
+    var input = element("input", {
+      type: "range",
+      id: id,
+      min: "0",
+      max: String(Math.max(0, steps.length - 1)),
+      step: "1",
+    });
+    var active = slider.active == null ? steps.length - 1 : slider.active;
+    input.value = String(active);
+    var shown = element("output", { for: id });
+    function show(i) {
+      var text = plainLabel((steps[i] || {}).label);
+      shown.textContent = text;
+      input.setAttribute("aria-valuetext", text);
+    }
+    show(active);
+    input.addEventListener("input", function () {
+      var i = Number(input.value);
+      show(i);
+      call(div, steps[i].method, steps[i].args);
+    });
+    // Frames played by a play button move the range input too.
+    div.on("plotly_animatingframe", function (event) {
+      steps.forEach(function (step, i) {
+        if (step.args && step.args[0] && step.args[0][0] === event.name) {
+          input.value = String(i);
+          show(i);
+        }
+      });
+    });
+    wrap.appendChild(label);
+    wrap.appendChild(input);
+    wrap.appendChild(shown);
+    return wrap;
+  }
+
+  function menuControl(div, menu, n) {
+    var buttons = (menu.buttons || []).filter(function (b) {
+      return b.visible !== false;
+    });
+    var wrap = element("div", { class: "parley-control parley-menu" });
+    if (menu.type === "buttons") {
+      buttons.forEach(function (b) {
+        var text = plainLabel(b.label);
+        var attrs = { type: "button" };
+        if (/^[\u25b6\u23f5]/.test(text)) {
+          attrs["aria-label"] = LABELS.play || text;
+        }
+        var button = element("button", attrs, text);
+        button.addEventListener("click", function () {
+          call(div, b.method, b.args);
+        });
+        wrap.appendChild(button);
+      });
+      return wrap;
+    }
+    var id = div.id + "-menu-" + n;
+    var select = element("select", { id: id });
+    buttons.forEach(function (b, i) {
+      select.appendChild(element("option", { value: String(i) }, plainLabel(b.label)));
+    });
+    select.value = String(menu.active || 0);
+    select.addEventListener("change", function () {
+      var b = buttons[Number(select.value)];
+      call(div, b.method, b.args);
+    });
+    wrap.appendChild(element("label", { for: id }, LABELS.show || ""));
+    wrap.appendChild(select);
+    return wrap;
+  }
+
+  /** A date axis's range slider is dragged with a mouse only: two date fields set the same
+   *  range from the keyboard (and follow the slider when it is dragged). */
+  function rangeControl(div, layout) {
+    // (a phone hides the slider itself: its grip is a few px wide; the fields stay)
+    var axis = layout.xaxis || {};
+    if (!axis.rangeslider || div._fullLayout.xaxis.type !== "date") {
+      return null;
+    }
+    var wrap = element("div", { class: "parley-control parley-range" });
+    var full = (div._fullLayout.xaxis.range || []).map(function (d) {
+      return String(d).slice(0, 10);
+    });
+    var fields = ["range_from", "range_to"].map(function (key, i) {
+      var id = div.id + "-" + key;
+      var input = element("input", { type: "date", id: id, value: full[i] || "" });
+      wrap.appendChild(element("label", { for: id }, LABELS[key] || ""));
+      wrap.appendChild(input);
+      return input;
+    });
+    fields.forEach(function (input) {
+      input.addEventListener("change", function () {
+        var a = fields[0].value;
+        var b = fields[1].value;
+        if (a && b && a < b) {
+          window.Plotly.relayout(div, { "xaxis.range": [a, b] });
+        }
+      });
+    });
+    div.on("plotly_relayout", function () {
+      var now = div._fullLayout.xaxis.range || [];
+      fields.forEach(function (input, i) {
+        if (document.activeElement !== input && now[i]) {
+          input.value = String(now[i]).slice(0, 10);
+        }
+      });
+    });
+    return wrap;
+  }
+
+  /** The chart's own controls and its download button, in a bar above the chart. */
+  function controlBar(div, taken, title) {
+    var old = div.parentNode.querySelector('.parley-controls[data-chart="' + div.id + '"]');
+    if (old) {
+      old.parentNode.removeChild(old);
+    }
+    var bar = element("div", {
+      class: "parley-controls",
+      "data-chart": div.id,
+      role: "group",
+      "aria-label": title,
+    });
+    taken.menus.forEach(function (menu, i) {
+      bar.appendChild(menuControl(div, menu, i));
+    });
+    taken.sliders.forEach(function (slider, i) {
+      bar.appendChild(sliderControl(div, slider, i));
+    });
+    var range = rangeControl(div, taken.layout);
+    if (range) {
+      bar.appendChild(range);
+    }
+    var download = element("button", { type: "button", class: "parley-download" }, LABELS.download_png || "PNG");
+    download.addEventListener("click", function () {
+      window.Plotly.downloadImage(div, {
+        format: "png",
+        filename: div.getAttribute("data-name") || div.id,
+        width: div.clientWidth,
+        height: div.clientHeight,
+      });
+    });
+    var tools = div.parentNode.querySelector('.parley-chart-tools[data-chart="' + div.id + '"]');
+    if (tools) {
+      tools.insertBefore(download, tools.firstChild);
+    } else {
+      bar.appendChild(download);
+    }
+    if (bar.childNodes.length) {
+      div.parentNode.insertBefore(bar, div);
+    }
+  }
+
+  /** The figure as a wide page first shows it: what the export's static picture draws. */
+  function forPicture(fig, width) {
+    var layout = Object.assign({}, fig.layout);
+    delete layout.width;
+    layout.height = layout.height || 450;
+    takeControls(layout);
+    measuredMargins(layout, fig.data, width);
+    return { data: fig.data, layout: layout, config: { staticPlot: true } };
+  }
+
   /** The height the figure was designed at (layout.height), used as a default. */
   function designHeight(div) {
     return Number(div.getAttribute("data-height")) || 450;
@@ -152,11 +384,13 @@
     delete layout.width; // the box decides the width
     layout.autosize = true;
     layout.height = opts.height || layout.height || designHeight(div);
+    var taken = opts.controls ? takeControls(layout) : null;
     if (opts.adapt) {
-      opts.adapt(layout, div, fig.data);
+      opts.adapt(layout, div, fig.data, fig.frames || []);
     }
     measuredMargins(layout, fig.data, div.clientWidth);
     div.style.height = layout.height + "px";
+    div.setAttribute("data-drawing", "true"); // the static picture steps aside
     var config = Object.assign({}, fig.config || {}, CONFIG);
     return window.Plotly.newPlot(div, {
       data: fig.data,
@@ -164,6 +398,9 @@
       frames: fig.frames,
       config: config,
     }).then(function () {
+      if (taken) {
+        controlBar(div, taken, plainLabel((layout.title || {}).text || ""));
+      }
       div.setAttribute("data-drawn", "true");
       return div;
     });
@@ -171,6 +408,8 @@
 
   window.parleyCharts = {
     draw: draw,
+    forPicture: forPicture,
+    labels: LABELS,
     designHeight: designHeight,
     labelWidth: labelWidth,
     yLabels: yLabels,

@@ -1,4 +1,4 @@
-/* parley static page: draws every chart, first to last, adapting each to narrow screens. */
+/* parley static page: draws each chart as it nears the viewport, adapting it to narrow screens. */
 (function () {
   "use strict";
 
@@ -137,8 +137,30 @@
     });
   }
 
+  /** Hover texts wrapped to fit the screen: each line (plotly never wraps) broken at the
+   *  width a phone has for a label. */
+  function phoneHovers(traces, width) {
+    traces.forEach(function (trace) {
+      var wrapOne = function (text) {
+        return typeof text !== "string"
+          ? text
+          : text
+              .split(/<br\s*\/?>/i)
+              .map(function (line) {
+                return wrapTitle(line, width, 11);
+              })
+              .join("<br>");
+      };
+      if (Array.isArray(trace.hovertext)) {
+        trace.hovertext = trace.hovertext.map(wrapOne);
+      } else if (typeof trace.hovertext === "string") {
+        trace.hovertext = wrapOne(trace.hovertext);
+      }
+    });
+  }
+
   /** Phone layout; no drag-to-zoom either (on a touch screen it would trap scrolling). */
-  function adapt(layout, div, data) {
+  function adapt(layout, div, data, frames) {
     var width = div.clientWidth;
     if (width >= NARROW) {
       return;
@@ -149,24 +171,86 @@
     phoneYLabels(layout, width, data);
     layout.dragmode = false;
     layout.height = Math.max(layout.height, 460);
+    // A range slider's grip is a few px wide on a phone: the date fields above the chart
+    // (charts.js) set the range instead.
+    if (layout.xaxis && layout.xaxis.rangeslider) {
+      layout.xaxis = Object.assign({}, layout.xaxis, {
+        rangeslider: Object.assign({}, layout.xaxis.rangeslider, { visible: false }),
+      });
+    }
+    // Hover labels stay narrow enough for the screen.
+    var room = Math.min(width, window.innerWidth) - 60;
+    phoneHovers(data, room);
+    (frames || []).forEach(function (frame) {
+      phoneHovers(frame.data || [], room);
+    });
+    layout.hoverlabel = Object.assign({}, layout.hoverlabel || {}, {
+      font: Object.assign({}, (layout.hoverlabel || {}).font || {}, { size: 11 }),
+      align: "left",
+    });
   }
 
   var charts = Array.prototype.slice.call(document.querySelectorAll(".parley-chart"));
-  // The first chart draws at once; a macrotask before each later one lets the browser
-  // paint what is already drawn.
-  var done = charts.reduce(function (previous, div, i) {
-    return previous.then(function () {
-      var turn = i
-        ? new Promise(function (resolve) {
-            setTimeout(resolve, 0);
-          })
-        : null;
-      return Promise.resolve(turn).then(function () {
-        return window.parleyCharts.draw(div, { adapt: adapt });
+  var drawn = 0;
+  var queue = Promise.resolve();
+
+  // One chart at a time; a macrotask before each lets the browser paint what is drawn.
+  function drawSoon(div) {
+    if (div.getAttribute("data-queued")) {
+      return queue;
+    }
+    div.setAttribute("data-queued", "true");
+    queue = queue
+      .then(function () {
+        return new Promise(function (resolve) {
+          setTimeout(resolve, 0);
+        });
+      })
+      .then(function () {
+        var picture = div.previousElementSibling;
+        if (picture && picture.classList.contains("parley-chart-picture")) {
+          picture.hidden = true;
+        }
+        return window.parleyCharts.draw(div, { adapt: adapt, controls: true });
+      })
+      .then(function () {
+        drawn += 1;
+        document.body.setAttribute("data-charts-drawn", String(drawn));
       });
+    return queue;
+  }
+
+  /** What stands for the chart in the layout before it is drawn: its static picture. */
+  function placeholder(div) {
+    var picture = div.previousElementSibling;
+    return picture && picture.classList.contains("parley-chart-picture") ? picture : div;
+  }
+
+  // Charts are drawn as they come near the viewport (the static picture shows until then);
+  // the first is drawn at once. Printing shows each picture where no live chart was drawn.
+  if (!("IntersectionObserver" in window)) {
+    charts.forEach(drawSoon);
+  } else {
+    var byBox = new Map();
+    var observer = new IntersectionObserver(
+      function (entries) {
+        entries.forEach(function (entry) {
+          if (entry.isIntersecting) {
+            observer.unobserve(entry.target);
+            drawSoon(byBox.get(entry.target));
+          }
+        });
+      },
+      { rootMargin: "400px 0px" }
+    );
+    charts.forEach(function (div) {
+      var box = placeholder(div);
+      byBox.set(box, div);
+      observer.observe(box);
     });
-  }, Promise.resolve());
-  done.then(function () {
-    document.body.setAttribute("data-charts-drawn", String(charts.length));
-  });
+  }
+  window.parleyPage = { drawAll: function () {
+    charts.forEach(drawSoon);
+    return queue;
+  } };
 })();
