@@ -19,7 +19,7 @@ from IPython.display import display
 
 from parley import i18n, settings
 from parley.base import loops
-from parley.charts.plot import Plot
+from parley.charts.plot import Plot, Variant
 from parley.publish import render
 from parley.story.load import load_story
 from parley.story.model import Story
@@ -349,17 +349,30 @@ def scenario_builder() -> None:
 
         s, t = story(), tables()
         as_of = pd.Timestamp(s.meta.as_of)
+        zone = figures.REGISTRY["zone-of-agreement"]
         _show(lambda lang: builder_html(s, t, lang))
-        _show(
-            lambda lang: zone_of_agreement(
+
+        def chart(lang: str, variant: Variant = "page") -> Plot:
+            made = zone_of_agreement(
                 t["positions"],
                 t["issues"],
                 as_of,
                 lang,
                 settlement=first_settlement(s),
                 sides=t["sides"],
+                variant=variant,
             )
-        )
+            return dict(_tagged(made, zone.cites))
+
+        # The same text alternative, data link and phone layout as the zone figure's.
+        if zone.description:
+            key = zone.description
+            _show(lambda lang: _figure_text("zone-of-agreement", key, as_of, lang))
+        if render.exporting():
+            lang = i18n.get_lang()
+            render.show(chart(lang), {"phone": chart(lang, "phone")})
+        else:
+            _show(chart)
         return
     from parley.widgets import ScenarioBuilder
 

@@ -120,6 +120,19 @@ def test_builder_controls_update_verdicts_and_chart(exports: Path, open_offline)
     issue = slider.get_attribute("name")
     value = float(slider.input_value())
     assert value == case["settlement"][issue] + 0.5
+    # The zone chart is drawn only as it nears the viewport (page.js); once drawn it shows
+    # the builder's current settlement, moved before the chart existed.
+    page.evaluate(
+        """() => [...document.querySelectorAll('.parley-chart')]
+            .find(c => c.compareDocumentPosition(document.querySelector('[data-parley-builder]'))
+                   & Node.DOCUMENT_POSITION_PRECEDING).parentElement.scrollIntoView()"""
+    )
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('.parley-chart')]
+            .find(c => c.compareDocumentPosition(document.querySelector('[data-parley-builder]'))
+                   & Node.DOCUMENT_POSITION_PRECEDING).getAttribute('data-drawn') === 'true'""",
+        timeout=30_000,
+    )
     markers = page.evaluate(
         """() => { const d = [...document.querySelectorAll('.parley-chart')]
             .find(c => c.compareDocumentPosition(document.querySelector('[data-parley-builder]'))
