@@ -378,3 +378,29 @@ def test_print_pdf_draws_every_chart_on_a_page_per_slide(
         == "fixed"
     ), "the stamp prints on every page, not on one of its own"
     assert printing.requests == [] and printing.errors == []
+
+
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"  # axe-core 4.10.3, pinned
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_axe_finds_no_violation_on_any_slide(exports: Path, open_offline, lang: str) -> None:
+    """axe-core (pinned, vendored) on every slide as shown, charts drawn: no violation
+    (the slide number's contrast was the one it found before)."""
+    visit = open_offline(exports / lang / DECK, size=SLIDE)
+    visit.page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+
+    def check(n: int, h: int, v: int):
+        found = visit.page.evaluate(
+            """async () => {
+                 const r = await axe.run(document, {resultTypes: ['violations']});
+                 return r.violations.map(v => [v.id, v.impact, v.nodes.length,
+                   v.nodes.slice(0, 2).map(n => n.target.join(' '))]);
+               }"""
+        )
+        return n, found
+
+    slides = _walk(visit, check)
+    assert len(slides) > 10
+    assert [(n + 1, found) for n, found in slides if found] == []
+    assert visit.errors == []

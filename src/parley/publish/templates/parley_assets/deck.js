@@ -355,6 +355,10 @@
     window.Reveal.on("slidechanged", onShow);
     window.Reveal.on("ready", function (event) {
       inertHidden(event.currentSlide);
+      // reveal.js makes the arrows an <aside> inside its application region: a
+      // complementary landmark that is not top level (axe-core). They are only buttons.
+      var controls = document.querySelector(".reveal .controls");
+      if (controls) controls.setAttribute("role", "none");
     });
     window.Reveal.on("slidechanged", function (event) {
       inertHidden(event.currentSlide);
