@@ -220,13 +220,17 @@ def figure(figure_id: str) -> None:
     if spec.description:
         key = spec.description
 
-        def caption(lang: str, cites: str = "") -> str:
-            return _figure_text(figure_id, key, as_of, lang, cites)
+        def caption(lang: str, cites: str = "", how: bool = True) -> str:
+            return _figure_text(figure_id, key, as_of, lang, cites, how=how)
 
         if render.exporting() and note is not None:
             # A slide's caption cites the sources of its note's number ("[3][12]").
             _only("page", caption)
-            _only("deck", lambda lang: caption(lang, " " + views.cite_marks(note.sources)))
+            # A slide has no room for "how to read it" (the presenter says it; the notes hold it).
+            _only(
+                "deck",
+                lambda lang: caption(lang, " " + views.cite_marks(note.sources), how=False),
+            )
         else:
             _show(caption)
     _only("deck", lambda lang: views.speaker_note(note, lang))
@@ -253,19 +257,21 @@ def figure(figure_id: str) -> None:
     _show(lambda lang: _tagged(spec.build(tables(), as_of, lang), spec.cites))
 
 
-def _figure_text(figure_id: str, key: str, as_of: pd.Timestamp, lang: str, cites: str = "") -> str:
-    """What the chart's data shows (its text alternative), then how to read the chart;
-    ``cites`` (already HTML) ends the sentence on a slide."""
+def _figure_text(
+    figure_id: str, key: str, as_of: pd.Timestamp, lang: str, cites: str = "", *, how: bool = True
+) -> str:
+    """What the chart's data shows (its text alternative), then (``how``) how to read the
+    chart; ``cites`` (already HTML) ends the sentence on a slide."""
     said = summaries.summary(figure_id, tables(), as_of, lang)
-    how = views.e(i18n.label(key, lang))
+    reading = views.e(i18n.label(key, lang))
     return (
         f'<p class="parley-figure-desc" role="note">'
         f"<b>{views.e(i18n.label('figure_description', lang))}:</b> "
-        f"{views.e(said) if said else how}{cites}</p>"
+        f"{views.e(said) if said else reading}{cites}</p>"
         + (
             f'<details class="parley-how"><summary>{views.e(i18n.label("how_to_read", lang))}'
-            f"</summary><p>{how}</p></details>"
-            if said
+            f"</summary><p>{reading}</p></details>"
+            if said and how
             else ""
         )
     )

@@ -184,7 +184,8 @@ def timeline(
         fig,
         type="date",
         **date_ticks(lang),
-        rangeslider={"visible": True, "thickness": 0.08},
+        # No one drags a slider on a projected slide; the room goes to the chart.
+        rangeslider={"visible": variant != "slides", "thickness": 0.08},
     )
     # Exports size its margins from measured text, sparing plotly.js a second draw
     # (parley_assets/charts.js); plotly itself ignores meta.
