@@ -1,0 +1,198 @@
+"""App mode (Voilà): event cards cite sources as readers know them, a text output carries both
+languages, the kernel switches in place (and learns a preheated page's ?lang=), and the
+kernel manager culls only what readers left behind."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+from typing import Any
+
+import pytest
+from kernel_support import in_a_fresh_thread
+
+from parley import i18n, settings
+from parley.story.model import Source
+from parley.widgets import appmode
+from parley.widgets.cards import citation, event_card
+
+pytestmark = pytest.mark.usefixtures("japanese")
+
+VOILA_VARS = ("VOILA_REQUEST_URL", "VOILA_PREHEAT", "VOILA_KERNEL_ID", "QUERY_STRING")
+
+
+@pytest.fixture
+def no_voila(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    for name in (*VOILA_VARS, "VOILA_APP_PORT", "VOILA_SERVER_URL", "VOILA_WS_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+# --- event cards -----------------------------------------------------------------------
+
+
+def test_card_cites_publisher_title_and_date_never_an_id(mini_story, tables) -> None:
+    card = event_card(mini_story, tables, "vote-day", "en")
+    assert (
+        'United Nations · <a href="https://example.org/un" target="_blank" '
+        'rel="noopener noreferrer">General Assembly adopts resolution</a> · '
+        '<time datetime="2025-02-24">2025-02-24</time>'
+    ) in card
+    # The other account cites the story's seed source: by its publisher and title.
+    assert "Another account <small>(元記事 (the original article) · 米ロ関係の現在地は?)" in card
+    ids = {s.id for s in mini_story.sources}
+    assert not [i for i in ids if f"({i})" in card or f">{i}<" in card], card
+
+
+def test_citation_escapes_every_field() -> None:
+    src = Source(
+        id="x",
+        publisher='<img src=x onerror="alert(1)">',
+        title="</a><script>alert(2)</script>",
+        url='https://example.org/a?b=1&c="><script>alert(3)</script>',  # type: ignore[arg-type]
+        published="2025-01-02",  # type: ignore[arg-type]
+        language="en",
+        kind="news",
+    )
+    html = citation(src)
+    assert "<script" not in html and "<img" not in html, html
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
+    assert 'href="https://example.org/a?b=1&amp;c=' in html
+
+
+# --- both languages in a text output --------------------------------------------------
+
+
+def test_bilingual_marks_each_language_and_hides_the_other() -> None:
+    html = appmode.bilingual({"ja": "<p>日本語</p>", "en": "<p>English</p>"}, "en")
+    assert html == (
+        '<div class="parley-l parley-off" data-parley-l="ja" lang="ja"><p>日本語</p></div>'
+        '<div class="parley-l" data-parley-l="en" lang="en"><p>English</p></div>'
+    )
+
+
+def test_app_mode_shows_text_in_both_languages_and_relabels_charts_in_place(
+    no_voila: pytest.MonkeyPatch,
+) -> None:
+    from parley import nb
+    from parley.widgets.chart import Chart
+
+    no_voila.setenv("VOILA_PREHEAT", "True")  # a kernel of Voilà's pool
+    shown: list[Any] = []
+    no_voila.setattr(nb, "display", lambda obj, **_: shown.append(obj))
+    no_voila.setattr(nb, "_live", [])
+    nb._show(lambda lang: f"<p>{lang}</p>")
+    assert shown[0]["text/html"] == appmode.bilingual({"ja": "<p>ja</p>", "en": "<p>en</p>"}, "ja")
+
+    nb._show(lambda lang: {"data": [], "layout": {"title": {"text": f"title {lang}"}}})
+    chart = shown[1]
+    assert isinstance(chart, Chart) and chart.layout["title"]["text"] == "title ja"
+    i18n.set_lang("en")
+    assert chart.layout["title"]["text"] == "title en", "the same chart, relabelled"
+    assert len(shown) == 2, "nothing displayed anew"
+
+
+def test_the_switch_follows_the_kernel_language() -> None:
+    toggle: Any = appmode.switch()
+    assert appmode.SWITCH_CLASS in toggle._dom_classes and toggle.value == "ja"
+    i18n.set_lang("en")
+    assert toggle.value == "en"
+    toggle.value = "ja"
+    assert i18n.get_lang() == "ja"
+
+
+# --- a preheated kernel learns its reader's request -----------------------------------
+
+
+def test_pool_kernels_count_as_app_mode(no_voila: pytest.MonkeyPatch) -> None:
+    assert not settings.in_app() and appmode.query_url() is None
+    no_voila.setenv("VOILA_PREHEAT", "True")
+    no_voila.setenv("VOILA_KERNEL_ID", "k1")
+    no_voila.setenv("VOILA_APP_PORT", "9999")
+    no_voila.setenv("VOILA_SERVER_URL", "/base/")
+    assert settings.in_app() and settings.preheated()
+    assert appmode.query_url() == "ws://127.0.0.1:9999/base/voila/query/k1"
+    no_voila.setenv("VOILA_PREHEAT", "False")  # a kernel Voilà started for a request
+    no_voila.setenv("VOILA_REQUEST_URL", "http://127.0.0.1:9999/voila/render/a.ipynb")
+    assert settings.in_app() and appmode.query_url() is None
+
+
+def test_request_lang_reads_the_query_string(no_voila: pytest.MonkeyPatch) -> None:
+    assert appmode.request_lang(json.dumps({"QUERY_STRING": "lang=en&x=1"})) == "en"
+    assert settings.language() == "ja"  # the environment has it, but this is no app kernel
+    assert appmode.request_lang(json.dumps({"QUERY_STRING": "lang=xx"})) is None
+    assert appmode.request_lang(json.dumps({"QUERY_STRING": ""})) is None
+    assert appmode.request_lang("not json") is None
+    assert appmode.request_lang("[1, 2]") is None
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_follow_request_switches_on_the_kernel_loop(no_voila: pytest.MonkeyPatch) -> None:
+    """A server like Voilà's query socket sends the request: the kernel's own loop (not the
+    listening thread) applies its language, and the notebook never waited for it."""
+    import threading
+
+    import websockets
+
+    port = _free_port()
+    no_voila.setenv("VOILA_PREHEAT", "True")
+    no_voila.setenv("VOILA_KERNEL_ID", "k2")
+    no_voila.setenv("VOILA_APP_PORT", str(port))
+    no_voila.setenv("VOILA_SERVER_URL", "/")
+    asked: list[str] = []
+
+    async def handler(connection: Any) -> None:
+        asked.append(connection.request.path)
+        await asyncio.sleep(0.2)  # the request comes later than the notebook's first cell
+        await connection.send(json.dumps({"QUERY_STRING": "lang=en"}))
+
+    async def kernel() -> tuple[bool, list[tuple[str, bool]]]:
+        applied: list[tuple[str, bool]] = []
+        main = threading.current_thread()
+        async with websockets.serve(handler, "127.0.0.1", port):
+            listening = appmode.follow_request(
+                lambda lang: applied.append((lang, threading.current_thread() is main))
+            )
+            assert not applied  # returned at once
+            for _ in range(100):
+                if applied:
+                    break
+                await asyncio.sleep(0.05)
+        return listening, applied
+
+    listening, applied = in_a_fresh_thread(lambda: asyncio.run(kernel()))
+    assert listening and asked == ["/voila/query/k2"]
+    assert applied == [("en", True)]
+
+
+# --- the kernel manager: cull what readers left, not what was just handed out ----------
+
+
+def test_a_handed_out_kernel_gets_a_full_idle_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+
+    from parley.publish import appserver
+
+    forwarded: list[str] = []
+
+    async def cull(self: Any, kernel_id: str) -> None:
+        forwarded.append(kernel_id)
+
+    monkeypatch.setattr(AsyncMappingKernelManager, "cull_kernel_if_idle", cull)
+    now = [1000.0]
+    monkeypatch.setattr(appserver.time, "monotonic", lambda: now[0])
+    manager = appserver.ClassroomKernelManager(cull_idle_timeout=60)
+
+    asyncio.run(manager.cull_kernel_if_idle("k"))  # first seen out of the pool
+    now[0] += 59
+    asyncio.run(manager.cull_kernel_if_idle("k"))
+    assert forwarded == []
+    now[0] += 2
+    asyncio.run(manager.cull_kernel_if_idle("k"))
+    assert forwarded == ["k"], "then the usual idle and connection checks decide"
