@@ -47,10 +47,11 @@ lab: $(STAMP)
 # voila.json (read from this folder) holds what a deployment reuses: the template, the
 # preheated kernel pools and the culling of kernels readers left; APP_ARGS adds options.
 APP_PORT ?= 8866
+APP_ROOT ?= notebooks
 APP_ARGS ?=
 app: $(STAMP)
 	@echo "==> app mode: http://127.0.0.1:$(APP_PORT)/voila/render/01-overview.ipynb (Ctrl-C stops it)"
-	JUPYTER_PATH=$(CURDIR)/src/parley/publish/templates PARLEY_LANG=$(PARLEY_LANG) $(BIN)/voila notebooks \
+	JUPYTER_PATH=$(CURDIR)/src/parley/publish/templates PARLEY_LANG=$(PARLEY_LANG) $(BIN)/voila $(APP_ROOT) \
 	  --no-browser --Voila.ip=127.0.0.1 --Voila.port=$(APP_PORT) --Voila.port_retries=0 $(APP_ARGS)
 
 # Debian packages the browser tests need: chromium and a Japanese font.

@@ -174,7 +174,7 @@ def test_follow_request_switches_on_the_kernel_loop(no_voila: pytest.MonkeyPatch
 # --- the kernel manager: cull what readers left, not what was just handed out ----------
 
 
-def test_a_handed_out_kernel_gets_a_full_idle_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_kernel_no_page_connected_to_yet_is_not_culled(monkeypatch: pytest.MonkeyPatch) -> None:
     from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 
     from parley.publish import appserver
@@ -187,12 +187,20 @@ def test_a_handed_out_kernel_gets_a_full_idle_timeout(monkeypatch: pytest.Monkey
     monkeypatch.setattr(AsyncMappingKernelManager, "cull_kernel_if_idle", cull)
     now = [1000.0]
     monkeypatch.setattr(appserver.time, "monotonic", lambda: now[0])
-    manager = appserver.ClassroomKernelManager(cull_idle_timeout=60)
+    manager = appserver.ClassroomKernelManager(cull_idle_timeout=4, handout_grace=60)
+    connected = {"slow": 0, "read": 1}
+    monkeypatch.setattr(manager, "connections", lambda kernel_id: connected[kernel_id])
 
-    asyncio.run(manager.cull_kernel_if_idle("k"))  # first seen out of the pool
+    def cull_pass() -> list[str]:
+        forwarded.clear()
+        for kernel_id in connected:
+            asyncio.run(manager.cull_kernel_if_idle(kernel_id))
+        return list(forwarded)
+
+    # "slow": handed out, its page still loading; "read": a page connected to it.
+    assert cull_pass() == ["read"], "a connected kernel: the usual checks decide"
     now[0] += 59
-    asyncio.run(manager.cull_kernel_if_idle("k"))
-    assert forwarded == []
+    connected["read"] = 0  # its reader left; it stays subject to the usual checks
+    assert cull_pass() == ["read"]
     now[0] += 2
-    asyncio.run(manager.cull_kernel_if_idle("k"))
-    assert forwarded == ["k"], "then the usual idle and connection checks decide"
+    assert cull_pass() == ["slow", "read"], "no page came within the grace: culled as usual"
