@@ -39,8 +39,19 @@ $(STAMP): uv.lock pyproject.toml | $(UV)
 # Jupyter refuses to run as root unless told; containers and CI machines often are root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-lab: $(STAMP)
-	PARLEY_LANG=$(PARLEY_LANG) $(BIN)/jupyter lab $(ROOT_FLAG) notebooks/01-overview.ipynb
+# JupyterLab's settings overrides (no news pop-up), installed into .venv as Binder's
+# postBuild installs them into its environment.
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
+$(LAB_OVERRIDES): binder/overrides.json binder/postBuild $(STAMP)
+	PATH=$(CURDIR)/$(BIN):$$PATH bash binder/postBuild
+
+# notebook_shim (classic Notebook's configuration, which parley has none of) reads a
+# deprecated server option at start and prints a DeprecationWarning: left off.
+LAB_NOTEBOOK ?= notebooks/01-overview.ipynb
+LAB_ARGS ?=
+lab: $(STAMP) $(LAB_OVERRIDES)
+	PARLEY_LANG=$(PARLEY_LANG) $(BIN)/jupyter lab $(ROOT_FLAG) \
+	  --ServerApp.jpserver_extensions=notebook_shim=False $(LAB_ARGS) $(LAB_NOTEBOOK)
 
 # App mode: Voilà over notebooks/ on loopback with parley's template (code hidden, a
 # progress message while the kernel starts); the language is the page's ?lang=ja|en.
@@ -69,7 +80,7 @@ lint: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest tests/unit -q
 
-browser: $(STAMP) system-deps
+browser: $(STAMP) system-deps $(LAB_OVERRIDES)
 	$(BIN)/pytest tests/browser -q -p no:cacheprovider
 
 nbval: $(STAMP)
@@ -81,7 +92,7 @@ export: $(STAMP) system-deps
 bench: $(STAMP) system-deps
 	$(BIN)/parley bench --out build
 
-test: $(STAMP) system-deps lint
+test: $(STAMP) system-deps lint $(LAB_OVERRIDES)
 	$(BIN)/parley validate data
 	$(BIN)/pytest tests -q
 	PARLEY_LANG=ja $(BIN)/pytest --nbval notebooks --nbval-sanitize-with tests/nbval_sanitize.cfg -q -p no:cacheprovider
