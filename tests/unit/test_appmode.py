@@ -67,7 +67,7 @@ def test_citation_escapes_every_field() -> None:
 def test_bilingual_marks_each_language_and_hides_the_other() -> None:
     html = appmode.bilingual({"ja": "<p>日本語</p>", "en": "<p>English</p>"}, "en")
     assert html == (
-        '<div class="parley-l parley-off" data-parley-l="ja" lang="ja"><p>日本語</p></div>'
+        '<div class="parley-l parley-off" data-parley-l="ja" lang="ja" hidden><p>日本語</p></div>'
         '<div class="parley-l" data-parley-l="en" lang="en"><p>English</p></div>'
     )
 

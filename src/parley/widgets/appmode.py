@@ -28,12 +28,14 @@ QUERY_OPEN_TIMEOUT = 10.0  # s to open the socket to the server (it is on loopba
 
 def bilingual(html: Mapping[str, str], lang: str) -> str:
     """Both languages' HTML (``html``: language -> escaped HTML), each in a block marked
-    with its language; the one not ``lang`` starts hidden (``parley-off``) until the page's
+    with its language; the one not ``lang`` starts hidden (``parley-off``, and ``hidden``
+    where no parley template styles the page, e.g. Voilà's own on Binder) until the page's
     script says which to show."""
     blocks = []
     for each in i18n.LANGS:
         off = "" if each == lang else " parley-off"
-        blocks.append(f'<div class="parley-l{off}" data-parley-l="{each}" lang="{each}">')
+        hidden = "" if each == lang else " hidden"
+        blocks.append(f'<div class="parley-l{off}" data-parley-l="{each}" lang="{each}"{hidden}>')
         blocks.append(html[each])
         blocks.append("</div>")
     return "".join(blocks)
