@@ -13,13 +13,14 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 PARLEY_LANG ?= ja
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 
-.PHONY: help lab app test lint unit nbval notebooks validate data schema binder lock system-deps clean export browser bench
+.PHONY: help lab app test lint unit nbval notebooks validate data schema binder lock system-deps clean export browser bench bench-app
 
 help:
 	@echo "make lab        open the explainer in JupyterLab (notebooks/01-overview.ipynb)"
 	@echo "make app        the explainer as an app (Voilà, code hidden) on http://127.0.0.1:$(APP_PORT)/"
 	@echo "make test       lint and run every test (builds .venv and system deps if missing)"
 	@echo "make export     offline pages, slide decks and PDF handouts in build/"
+	@echo "make bench-app  how many readers app mode holds (bursts on loopback; ~15 min)"
 	@echo "make notebooks  re-execute the notebooks in place from a clean kernel (Japanese)"
 	@echo "make validate   check data/;  make data: tables in build/data"
 	@echo "make schema     regenerate data/schema/;  make binder: regenerate binder/ from uv.lock"
@@ -91,6 +92,11 @@ export: $(STAMP) system-deps
 
 bench: $(STAMP) system-deps
 	$(BIN)/parley bench --out build
+
+# App mode under readers (not part of `make test`: ~15 minutes): fresh `make app` servers
+# on loopback, bursts of 1, 10, 20 and 40 readers, then 10 Chromium pages; build/bench-app.json.
+bench-app: $(STAMP) system-deps
+	$(BIN)/parley bench-app --out build
 
 test: $(STAMP) system-deps lint $(LAB_OVERRIDES)
 	$(BIN)/parley validate data
