@@ -82,6 +82,19 @@ def _cmdline(pid: int) -> str:
         return ""
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time the processes have used so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
 def pss_mb(pid: int) -> float:
     """The process's proportional set size in MB (0 if it is gone)."""
     try:
@@ -171,10 +184,28 @@ def app_server(root: Path, work: Path, pools: int) -> Iterator[AppServer]:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"pools not full within {START_TIMEOUT:.0f} s")
             time.sleep(1)  # poll the server's log for "Kernel pool of … is filled"
-        time.sleep(5)  # the last pool's kernel settles (its notebook's outputs flushed)
+        # "Filled" means started: the pool's kernels are still running their notebooks.
+        wait_quiet(server, deadline)
         yield server
     finally:
         _stop(proc)
+
+
+QUIET_CPU = 0.05  # of one core: the server and its kernels together, when idle
+QUIET_FOR = 3  # consecutive quiet samples
+
+
+def wait_quiet(server: AppServer, deadline: float, every: float = 2.0) -> None:
+    """Until the server and every kernel it started sit idle (every warm kernel has run
+    its notebook), measured by their own CPU time, whatever else the machine runs."""
+    quiet = 0
+    while quiet < QUIET_FOR:
+        if time.monotonic() > deadline:
+            raise TimeoutError("the server and its kernels never went idle")
+        pids = [server.pid, *descendants(server.pid)]
+        before = cpu_seconds(pids)
+        time.sleep(every)  # one CPU sample
+        quiet = quiet + 1 if (cpu_seconds(pids) - before) / every < QUIET_CPU else 0
 
 
 # --- readers ----------------------------------------------------------------------------
