@@ -188,19 +188,26 @@ def test_a_kernel_no_page_connected_to_yet_is_not_culled(monkeypatch: pytest.Mon
     now = [1000.0]
     monkeypatch.setattr(appserver.time, "monotonic", lambda: now[0])
     manager = appserver.ClassroomKernelManager(cull_idle_timeout=4, handout_grace=60)
-    connected = {"slow": 0, "read": 1}
+    connected = {"slow": 0, "read": 1, "pooled": 0}
     monkeypatch.setattr(manager, "connections", lambda kernel_id: connected[kernel_id])
 
-    def cull_pass() -> list[str]:
+    def cull_pass(*kernels: str) -> list[str]:
+        """One pass of the culler over the kernels that reach this manager (Voilà's pool
+        manager keeps its ready kernels from it)."""
         forwarded.clear()
-        for kernel_id in connected:
-            asyncio.run(manager.cull_kernel_if_idle(kernel_id))
+        manager._kernels = dict.fromkeys(kernels)
+        asyncio.run(manager.cull_kernels())
         return list(forwarded)
 
-    # "slow": handed out, its page still loading; "read": a page connected to it.
-    assert cull_pass() == ["read"], "a connected kernel: the usual checks decide"
+    # "slow": handed out, its page still loading; "read": a page connected to it;
+    # "pooled": still starting (so not yet protected as part of the pool).
+    assert cull_pass("slow", "read", "pooled") == ["read"], "connected: the usual checks"
     now[0] += 59
     connected["read"] = 0  # its reader left; it stays subject to the usual checks
-    assert cull_pass() == ["read"]
+    assert cull_pass("slow", "read") == ["read"]  # "pooled" is ready in the pool now
     now[0] += 2
-    assert cull_pass() == ["slow", "read"], "no page came within the grace: culled as usual"
+    assert cull_pass("slow", "read", "pooled") == ["slow", "read"], "no page came: as usual"
+    now[0] += 30  # "pooled" was handed out when it reached here again: a grace of its own
+    assert cull_pass("pooled") == []
+    now[0] += 31
+    assert cull_pass("pooled") == ["pooled"]
