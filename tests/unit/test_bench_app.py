@@ -13,13 +13,16 @@ from parley.bench.records import table
 
 
 def test_pss_and_descendants_of_a_real_process_tree() -> None:
-    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    code = "import time; print('ready', flush=True); time.sleep(30)"
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     try:
+        assert child.stdout is not None and child.stdout.readline() == "ready\n"  # it runs
         assert child.pid in app.descendants(os.getpid())
         assert 1 < app.pss_mb(child.pid) < 200
     finally:
         child.kill()
         child.wait()
+        child.stdout.close()  # type: ignore[union-attr]
     assert app.pss_mb(child.pid) == 0.0, "a process that is gone holds nothing"
 
 
