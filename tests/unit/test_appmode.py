@@ -211,3 +211,43 @@ def test_a_kernel_no_page_connected_to_yet_is_not_culled(monkeypatch: pytest.Mon
     assert cull_pass("pooled") == []
     now[0] += 31
     assert cull_pass("pooled") == ["pooled"]
+
+
+def test_kernel_starts_queue_one_per_turn(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With two turns, a third kernel starts only once one of the first two has run its
+    notebook (busy, then idle for a moment): a burst is served in order, not all late."""
+    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+
+    from parley.publish import appserver
+
+    started: list[str] = []
+
+    async def start(self: Any, *args: Any, **kwargs: Any) -> str:
+        kernel_id = f"k{len(started) + 1}"
+        started.append(kernel_id)
+        self._kernels[kernel_id] = None
+        return kernel_id
+
+    monkeypatch.setattr(AsyncMappingKernelManager, "start_kernel", start)
+    monkeypatch.setattr(appserver.ClassroomKernelManager, "SETTLED", 0.05)
+    monkeypatch.setattr(appserver.ClassroomKernelManager, "POLL", 0.01)
+    states: dict[str, str] = {}
+
+    async def burst() -> list[list[str]]:
+        manager = appserver.ClassroomKernelManager(start_concurrency=2)
+        monkeypatch.setattr(
+            manager, "kernel_model", lambda k: {"execution_state": states.get(k, "starting")}
+        )
+        seen = []
+        tasks = [asyncio.create_task(manager.start_kernel()) for _ in range(3)]
+        await asyncio.sleep(0.2)
+        seen.append(list(started))  # two turns taken, the third waits
+        states["k1"] = "busy"  # k1 runs its notebook…
+        await asyncio.sleep(0.2)
+        seen.append(list(started))  # …still its turn
+        states["k1"] = "idle"  # …and has run it
+        await asyncio.gather(*tasks)
+        seen.append(list(started))
+        return seen
+
+    assert asyncio.run(burst()) == [["k1", "k2"], ["k1", "k2"], ["k1", "k2", "k3"]]
