@@ -97,6 +97,10 @@ def test_binder_install_runs_every_notebook(tmp_path: Path) -> None:
     overrides = venv / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
     notification = json.loads(overrides.read_text())["@jupyterlab/apputils-extension:notification"]
     assert notification["fetchNews"] == "false", "no Jupyter news pop-up on Binder"
+    template = venv / "share" / "jupyter" / "voila" / "templates" / "parley"
+    assert (template / "index.html.j2").is_file(), "the app-mode link uses parley's template"
+    chosen = venv / "etc" / "jupyter" / "jupyter_server_config.d" / "parley-voila.json"
+    assert json.loads(chosen.read_text())["VoilaConfiguration"]["template"] == "parley"
     py = str(venv / "bin" / "python")
     where = run([py, "-c", "import parley; print(parley.__file__)"], env, timeout=60)
     assert Path(where.strip()).is_relative_to(ROOT / "src"), "-e . installs this checkout"
