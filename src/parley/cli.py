@@ -56,6 +56,15 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, default=Path("build"), help="where bench.json goes")
     b.add_argument("--quick", action="store_true", help="fewer repeats (for tests)")
 
+    a = sub.add_parser(
+        "bench-app", help="readers app mode holds: bursts of HTTP readers, Chromium pages"
+    )
+    a.add_argument("--out", type=Path, default=Path("build"), help="where bench-app.json goes")
+    a.add_argument(
+        "--bursts", default="1,10,20,40", help="readers arriving at once, per fresh server"
+    )
+    a.add_argument("--pages", type=int, default=10, help="Chromium pages at once (0: none)")
+
     s = sub.add_parser("schema", help="write the JSON Schema of every data file")
     s.add_argument("--out", type=Path, help="output folder (default: the data folder's schema/)")
     return p
@@ -160,6 +169,22 @@ def _bench(args: argparse.Namespace) -> int:
     return run_bench(data_dir=settings.data_dir(args.data), out_dir=args.out, quick=args.quick)
 
 
+def _bench_app(args: argparse.Namespace) -> int:
+    from parley.bench.app import run as run_bench_app
+    from parley.publish.export import find_notebooks_dir
+
+    try:
+        bursts = tuple(int(n) for n in args.bursts.split(",") if n.strip())
+    except ValueError:
+        print(f"parley bench-app: --bursts: numbers, e.g. 1,10: {args.bursts!r}", file=sys.stderr)
+        return 2
+    if any(n < 1 or n > 200 for n in bursts) or not 0 <= args.pages <= 50:
+        print("parley bench-app: 1-200 readers a burst, 0-50 pages", file=sys.stderr)
+        return 2
+    root = find_notebooks_dir().parent  # the repository: its Makefile and voila.json
+    return run_bench_app(root, args.out, bursts, args.pages)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handlers = {
@@ -168,6 +193,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "schema": _schema,
         "export": _export,
         "bench": _bench,
+        "bench-app": _bench_app,
     }
     try:
         return handlers[args.command](args)

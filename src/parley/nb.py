@@ -8,11 +8,9 @@ the whole notebook changes language without re-running. Content is escaped in
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from functools import cache
 from typing import Any
-from urllib.parse import urlparse
 
 import pandas as pd
 from IPython.display import display
@@ -27,6 +25,7 @@ from parley.story.problems import ContentError
 from parley.tables import frames
 from parley.views import blocks as views
 from parley.views import figures, summaries
+from parley.widgets import appmode
 
 
 class StoryProblem(Exception):
@@ -58,7 +57,8 @@ def tables() -> frames.Tables:
 # --- display with in-place language switching ------------------------------------------
 
 Make = Callable[[str], "str | Plot"]
-_live: list[tuple[Any, Make]] = []  # (display handle, how to make the output in a language)
+# How to show each live output in another language (a display handle's update, a chart's).
+_live: list[Callable[[str], None]] = []
 
 
 def _bundle(made: str | Plot) -> tuple[dict[str, Any], bool]:
@@ -69,32 +69,48 @@ def _bundle(made: str | Plot) -> tuple[dict[str, Any], bool]:
 
 
 def _show(make: Make) -> None:
-    made = make(i18n.get_lang())
+    lang = i18n.get_lang()
+    made = make(lang)
     if not isinstance(made, str) and render.renderer() != render.DEFAULT_RENDERER:
         render.show(made)  # exports: an HTML renderer; nothing to switch live there
         return
-    if not isinstance(made, str) and i18n.in_app():
-        # Voilà: plotly's own renderer for its mimetype throws once per figure there
-        # ("r.setData is not a function", after drawing). The Chart widget draws the figure
-        # on the plotly.js the page already loads for the widgets; a language switch
-        # rebuilds the page, so there is nothing to relabel in place.
-        from parley.widgets.chart import Chart
-
-        display(Chart(made))
+    if i18n.in_app():
+        _show_in_app(make, made, lang)
         return
     data, raw = _bundle(made)
     handle = display(data, raw=raw, display_id=True)
-    _live.append((handle, make))
 
-
-def _relabel(lang: str) -> None:
-    for handle, make in list(_live):
+    def relabel(lang: str) -> None:
         data, _ = _bundle(make(lang))
         if render.PLOTLY_MIMETYPE in data:
             # JupyterLab's plotly renderer ignores updates once drawn (plotly.py#3053): a
             # blank first makes it build a fresh renderer for the relabelled figure.
             handle.update({"text/plain": ""}, raw=True)
         handle.update(data, raw=True)
+
+    _live.append(relabel)
+
+
+def _show_in_app(make: Make, made: str | Plot, lang: str) -> None:
+    """Voilà shows what the cells displayed when they ran and keeps only widgets live. So a
+    text carries both languages and the page shows the one its ``?lang=`` names (the
+    template's script; a language switch only flips which), and a figure is a Chart widget
+    the kernel relabels in place. (plotly's own renderer for its mimetype throws there: "r.
+    setData is not a function"; the Chart draws on the plotly.js the page already has.)"""
+    if isinstance(made, str):
+        html = {each: made if each == lang else str(make(each)) for each in i18n.LANGS}
+        display({"text/html": appmode.bilingual(html, lang), "text/plain": "[HTML]"}, raw=True)
+        return
+    from parley.widgets.chart import Chart
+
+    chart = Chart(made)
+    display(chart)
+    _live.append(lambda lang: chart.show(make(lang)))  # type: ignore[arg-type]
+
+
+def _relabel(lang: str) -> None:
+    for relabel in list(_live):
+        relabel(lang)
 
 
 i18n.on_change(_relabel)
@@ -146,25 +162,16 @@ def _shown_figure(figure_id: str) -> bool:
 
 
 def language_switch() -> None:
-    """日本語 / English: flips every output of this notebook in place."""
-    import ipywidgets as w
-
+    """日本語 / English: flips every output of this notebook in place (in app mode too: the
+    page's URL follows, and a preheated kernel switches to its reader's ``?lang=``)."""
+    toggle = appmode.switch()
     if i18n.in_app():
-        # Voilà shows what the cells displayed when they ran and keeps only widgets live, so
-        # the page is rebuilt in the other language (its kernel reads ?lang=).
-        page = urlparse(os.environ.get("VOILA_REQUEST_URL", "")).path
-        display(w.HTML(views.language_links(i18n.get_lang(), page)))
+        display(toggle)
+        appmode.follow_request()
         return
-    toggle = w.ToggleButtons(
-        options=[("日本語", "ja"), ("English", "en")],
-        value=i18n.get_lang(),
-        description="言語 / Language",
-        style={"button_width": "6em", "description_width": "initial"},
-    )
-    toggle.observe(lambda change: i18n.set_lang(change["new"]), names="value")
     # Before a kernel runs (a freshly opened notebook, GitHub, nbviewer) only text/plain
     # shows: say what the control is instead of the widget's Python repr.
-    bundle = dict(toggle._repr_mimebundle_())
+    bundle = dict(toggle._repr_mimebundle_())  # type: ignore[attr-defined]
     bundle["text/plain"] = "日本語 / English — 言語の切り替え / language switch (needs a kernel)"
     display(bundle, raw=True)
 

@@ -20,7 +20,9 @@ The other variables parley reads, each where it is used: ``PARLEY_CACHE_DIR`` an
 ``XDG_CACHE_HOME`` (where the warm story cache lives, :mod:`parley.story.cache`);
 ``PARLEY_EXPORT`` (set here for export kernels) and ``PLOTLY_RENDERER`` (plotly's own) in
 :mod:`parley.publish.render`; ``PARLEY_CHROMIUM`` (:mod:`parley.publish.chromium`);
-``VOILA_REQUEST_URL`` and ``QUERY_STRING`` (set by Voilà: app mode and its ``?lang=``).
+``VOILA_REQUEST_URL``, ``VOILA_PREHEAT`` and ``QUERY_STRING`` (set by Voilà: app mode, its
+preheated pool and the page's ``?lang=``; :mod:`parley.widgets.appmode` reads the rest of
+Voilà's variables to learn a preheated kernel's request).
 """
 
 from __future__ import annotations
@@ -64,9 +66,20 @@ def data_dir(flag: Path | str | None = None, start: Path | None = None) -> Path:
     return Path("data")
 
 
+# What Voilà puts in a kernel's environment: the request's URL when the kernel starts for a
+# reader, VOILA_PREHEAT when it starts in the preheated pool (no reader, no request yet).
+APP_ENV = ("VOILA_REQUEST_URL", "VOILA_PREHEAT")
+
+
 def in_app() -> bool:
-    """Whether this kernel serves a Voilà page (Voilà sets this in the kernel's env)."""
-    return "VOILA_REQUEST_URL" in os.environ
+    """Whether this kernel serves a Voilà page, now or (preheated) once a reader comes."""
+    return any(name in os.environ for name in APP_ENV)
+
+
+def preheated() -> bool:
+    """A kernel of Voilà's pool: it runs the notebook before its reader's request (and its
+    ``?lang=``) arrives; :mod:`parley.widgets.appmode` then learns the request."""
+    return os.environ.get("VOILA_PREHEAT", "False") != "False"
 
 
 def language(flag: str | None = None) -> str:

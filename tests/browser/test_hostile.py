@@ -128,3 +128,28 @@ def test_hostile_explorer_and_builder(hostile_exports: Path, open_offline, lang:
     assert page2.evaluate(INJECTED) == 0
     assert visit.requests == [] and visit.errors == []
     assert visit2.requests == [] and visit2.errors == []
+
+
+def test_hostile_app_mode_html(hostile_data: Path, browser) -> None:
+    """What app mode renders beyond the exports: every event's card (its citations and
+    other accounts) and text blocks carrying both languages, shown in Chromium: the
+    payload is text, nothing runs."""
+    from parley.story.load import load_story
+    from parley.tables import frames
+    from parley.views import blocks
+    from parley.widgets.appmode import bilingual
+    from parley.widgets.cards import event_card
+
+    story = load_story(hostile_data)
+    tables = frames.build_tables(story)
+    parts = [event_card(story, tables, ev.id, lang) for ev in story.events for lang in LANGS]
+    parts.append(bilingual({lang: blocks.header(story, lang) for lang in LANGS}, "ja"))
+    html = "".join(parts)
+    assert "<script>window.__pwned" not in html and "<img src=x" not in html
+    assert html.count("window.__pwned") >= len(story.events) * len(LANGS)  # shown, as text
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_content(f"<!doctype html><html><body>{html}</body></html>")
+    assert page.evaluate(RAN) is None
+    assert page.evaluate("document.querySelectorAll('img[src=\"x\"], script').length") == 0
+    context.close()

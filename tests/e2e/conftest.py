@@ -3,14 +3,12 @@ and Binder's install reproduced in a fresh virtual environment (helpers: e2e_sup
 
 from __future__ import annotations
 
-import json
 import shutil
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from e2e_support import (
-    BIN,
     COPY_IGNORE,
     ROOT,
     TIMINGS,
@@ -41,31 +39,28 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     root = tmp / "root"
     for name in ("notebooks", "data"):
         shutil.copytree(ROOT / name, root / name, ignore=COPY_IGNORE)
-    # No "Jupyter news?" toast over the notebook, no requests for it.
-    notification = tmp / "settings" / "@jupyterlab" / "apputils-extension"
-    notification.mkdir(parents=True)
-    (notification / "notification.jupyterlab-settings").write_text(
-        json.dumps({"fetchNews": "false", "checkForUpdates": False})
-    )
     port = free_port()
     token = "parley-e2e"
-    cmd = [
-        str(BIN / "jupyter"),
-        "lab",
-        "--no-browser",
-        "--ServerApp.ip=127.0.0.1",
-        f"--ServerApp.port={port}",
-        "--ServerApp.port_retries=0",
-        "--ServerApp.allow_root=True",  # containers and CI run as root
-        f"--IdentityProvider.token={token}",
-        f"--ServerApp.root_dir={root}",
-    ]
+    args = " ".join(
+        (
+            "--no-browser",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={port}",
+            "--ServerApp.port_retries=0",
+            "--ServerApp.allow_root=True",  # containers and CI run as root
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={root}",
+        )
+    )
+    # `make lab` itself (with its settings overrides: no "Jupyter news?" toast over the
+    # notebook), on a free port over the copy.
+    cmd = ["make", "-s", "lab", f"LAB_ARGS={args}", "LAB_NOTEBOOK="]
     with serve(
         cmd,
         ready_path=f"/api/status?token={token}",
         port=port,
         env=server_env(tmp),
-        cwd=root,
+        cwd=ROOT,
         log=tmp / "lab.log",
     ) as server:
         yield Server(server.url, server.log, token)

@@ -38,7 +38,8 @@ def open_app(page: Any, url: str) -> float:
     assert page.locator("#parley-progress").count() == 1
     page.locator("#rendered_cells").wait_for(state="visible", timeout=LOAD_TIMEOUT_MS)
     shown = time.perf_counter() - started
-    page.locator(".jupyter-widgets").first.wait_for(timeout=LOAD_TIMEOUT_MS)
+    # Widgets are live once the first cell's language switch (a widget) is drawn.
+    page.locator(".parley-lang-switch button").first.wait_for(timeout=LOAD_TIMEOUT_MS)
     assert page.locator("text=Error displaying widget").count() == 0
     return shown
 
@@ -50,9 +51,51 @@ def assert_no_code(page: Any) -> None:
     assert page.locator(code).count() == 0  # (markdown cells keep their input area)
 
 
+def watch_requests(page: Any, server: str) -> list[str]:
+    """Every request the page makes outside ``server`` from now on (data: and blob: URLs
+    are the page's own)."""
+    outside: list[str] = []
+
+    def seen(request: Any) -> None:
+        url = request.url
+        if not url.startswith((server + "/", "data:", "blob:")):
+            outside.append(url)
+
+    page.on("request", seen)
+    return outside
+
+
+KERNEL_ID = "JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId"
+
+
+def switch_language(page: Any, lang: str) -> None:
+    """Click the language switch; the page stays (same document, same kernel) and its URL
+    follows with ?lang=."""
+    from playwright.sync_api import expect
+
+    kernel = page.evaluate(KERNEL_ID)
+    page.evaluate("window.__parleySamePage = true")
+    name = {"ja": "日本語", "en": "English"}[lang]
+    page.get_by_role("button", name=name, exact=True).click()
+    expect(page).to_have_url(re.compile(rf"[?&]lang={lang}(&|$)"))
+    assert page.evaluate("window.__parleySamePage === true"), "the page was reloaded"
+    assert page.evaluate(KERNEL_ID) == kernel
+    assert page.evaluate("document.documentElement.lang") == lang
+
+
+def assert_texts_in(page: Any, lang: str) -> None:
+    """The story's texts show in ``lang`` only (each output carries both languages)."""
+    from playwright.sync_api import expect
+
+    other = "en" if lang == "ja" else "ja"
+    expect(page.locator(f'.parley-l[data-parley-l="{lang}"]').first).to_be_visible()
+    assert page.locator(f'.parley-l[data-parley-l="{other}"]:visible').count() == 0
+
+
 def test_overview_first_load_no_code_language_switch(app: Server, page: Any) -> None:
     from playwright.sync_api import expect
 
+    outside = watch_requests(page, app.url)
     started = time.perf_counter()
     shown = open_app(page, f"{app.url}/voila/render/01-overview.ipynb")
     TIMINGS["app: first load of 01-overview (cells shown / widgets live)"] = (
@@ -61,15 +104,39 @@ def test_overview_first_load_no_code_language_switch(app: Server, page: Any) -> 
     assert_no_code(page)
     title = page.locator(".js-plotly-plot .gtitle").first
     expect(title).to_have_text(i18n.label("timeline_title", "ja"))
+    assert_texts_in(page, "ja")
 
-    # The language control (a widget) switches every text and chart.
-    english = page.get_by_role("button", name="English", exact=True).or_(
-        page.get_by_role("link", name="English", exact=True)
-    )
-    english.click()
+    # The language control (a widget) switches every text and chart in place.
+    switch_language(page, "en")
     expect(title).to_have_text(i18n.label("timeline_title", "en"), timeout=LOAD_TIMEOUT_MS)
+    assert_texts_in(page, "en")
     assert_no_code(page)
     assert_no_console_errors(page)
+    assert outside == []
+    # `make app`'s terminal: no deprecated option, kernels on local sockets (IPC) rather
+    # than a warning per kernel about unencrypted TCP.
+    log = app.log.read_text(encoding="utf-8", errors="replace")
+    assert "Deprecat" not in log and "without encryption" not in log, log[-3000:]
+
+
+def test_page_language_from_the_url_and_back_in_place(app: Server, page: Any) -> None:
+    """?lang=en: English from the first paint (the warm kernel ran in Japanese and switches
+    its charts once Voilà hands it the request); back to Japanese in place."""
+    from playwright.sync_api import expect
+
+    outside = watch_requests(page, app.url)
+    open_app(page, f"{app.url}/voila/render/01-overview.ipynb?lang=en")
+    assert_texts_in(page, "en")
+    title = page.locator(".js-plotly-plot .gtitle").first
+    expect(title).to_have_text(i18n.label("timeline_title", "en"), timeout=60_000)
+    english = page.get_by_role("button", name="English", exact=True)
+    expect(english).to_have_class(re.compile("mod-active"))
+
+    switch_language(page, "ja")
+    expect(title).to_have_text(i18n.label("timeline_title", "ja"), timeout=60_000)
+    assert_texts_in(page, "ja")
+    assert_no_console_errors(page)
+    assert outside == []
 
 
 def test_explorer_search_redraws_its_chart(app: Server, page: Any) -> None:

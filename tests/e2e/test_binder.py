@@ -1,8 +1,9 @@
 """Binder without Docker: repo2docker's install reproduced, then every notebook executed.
 
 repo2docker (with a ``binder/`` folder) ignores the root's files, picks Python from
-``binder/runtime.txt`` and runs ``pip install -r binder/requirements.txt`` from the repository
-root, so the ``-e .`` line installs the package itself. This test does the same in a fresh
+``binder/runtime.txt``, runs ``pip install -r binder/requirements.txt`` from the repository
+root, so the ``-e .`` line installs the package itself, and then ``binder/postBuild`` (Lab's
+settings overrides). This test does the same in a fresh
 virtual environment, checks what a Binder session needs (the kernel, the JupyterLab
 extensions for widgets and plotly, Voilà's server extension for the app-mode link) and runs
 each notebook in its own kernel from that environment.
@@ -78,7 +79,8 @@ def run(cmd: list[str], env: dict[str, str], timeout: float) -> str:
 
 def test_binder_install_runs_every_notebook(tmp_path: Path) -> None:
     files = sorted(p.name for p in BINDER.iterdir())
-    assert files == ["requirements.txt", "runtime.txt"], f"simulate the other Binder files: {files}"
+    expected = ["overrides.json", "postBuild", "requirements.txt", "runtime.txt"]
+    assert files == expected, f"simulate the other Binder files: {files}"
     version = (BINDER / "runtime.txt").read_text().strip().removeprefix("python-")
     python = shutil.which(f"python{version}")
     assert python, f"binder/runtime.txt asks for Python {version}: python{version} is not on PATH"
@@ -88,7 +90,17 @@ def test_binder_install_runs_every_notebook(tmp_path: Path) -> None:
 
     run([python, "-m", "venv", str(venv)], env, timeout=120)
     run([str(venv / "bin" / "pip"), "install", "-r", "binder/requirements.txt"], env, timeout=900)
+    # repo2docker then runs binder/postBuild (from the repository root, the environment's
+    # python first on PATH): JupyterLab's settings overrides land in the environment.
+    run(["bash", "binder/postBuild"], env, timeout=60)
     installed = time.perf_counter() - started
+    overrides = venv / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    notification = json.loads(overrides.read_text())["@jupyterlab/apputils-extension:notification"]
+    assert notification["fetchNews"] == "false", "no Jupyter news pop-up on Binder"
+    template = venv / "share" / "jupyter" / "voila" / "templates" / "parley"
+    assert (template / "index.html.j2").is_file(), "the app-mode link uses parley's template"
+    chosen = venv / "etc" / "jupyter" / "jupyter_server_config.d" / "parley-voila.json"
+    assert json.loads(chosen.read_text())["VoilaConfiguration"]["template"] == "parley"
     py = str(venv / "bin" / "python")
     where = run([py, "-c", "import parley; print(parley.__file__)"], env, timeout=60)
     assert Path(where.strip()).is_relative_to(ROOT / "src"), "-e . installs this checkout"

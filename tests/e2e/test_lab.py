@@ -154,3 +154,23 @@ def test_widget_charts_fill_their_box(lab: Server, page: Any) -> None:
     )
     assert_plotly_once(page, charts=1)
     assert_no_console_errors(page)
+
+
+NOTIFICATION = "@jupyterlab/apputils-extension:notification"
+
+
+def test_first_run_shows_no_news_prompt_and_no_deprecation(lab: Server, page: Any) -> None:
+    """A first-time reader (no user settings) gets no "Jupyter news?" pop-up over the first
+    chart: the settings overrides shipped with the environment (binder/overrides.json,
+    installed by binder/postBuild) turn it off; and `make lab` prints no deprecation."""
+    page.goto(f"{lab.url}/lab/tree/notebooks/01-overview.ipynb?token={lab.token}")
+    wait_kernel_idle(page)
+    reply = page.request.get(f"{lab.url}/lab/api/settings/{NOTIFICATION}?token={lab.token}")
+    assert reply.ok, reply.status
+    # Lab applies overrides as the schema's defaults (its own default asks: "none").
+    defaults = {k: v.get("default") for k, v in reply.json()["schema"]["properties"].items()}
+    assert defaults["fetchNews"] == "false" and defaults["checkForUpdates"] is False
+    page.wait_for_timeout(3000)  # Lab asks about news shortly after start, when it asks
+    assert page.get_by_text(re.compile("Jupyter news", re.IGNORECASE)).count() == 0
+    log = lab.log.read_text(encoding="utf-8", errors="replace")
+    assert "Deprecat" not in log, log[-3000:]

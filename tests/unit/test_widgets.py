@@ -216,6 +216,7 @@ def test_app_mode_reads_the_page_language(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("PARLEY_LANG", "ja")
     monkeypatch.setenv("QUERY_STRING", "lang=en")
     monkeypatch.delenv("VOILA_REQUEST_URL", raising=False)
+    monkeypatch.delenv("VOILA_PREHEAT", raising=False)
     assert settings.language() == "ja", "a query string outside app mode is not ours"
     monkeypatch.setenv("VOILA_REQUEST_URL", "http://127.0.0.1:8866/voila/render/01.ipynb")
     assert i18n.in_app() and settings.language() == "en"

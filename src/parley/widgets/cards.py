@@ -1,15 +1,39 @@
-"""The explorer's details card for one event: escaped HTML in the current language."""
+"""The details card for one event: escaped HTML in one language.
+
+Pure functions of the story (no widget state), so that any card, the explorer's in a kernel
+or a page's, cites sources the same way: publisher · title (linked) · date, never the
+story's internal source ids.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from parley import i18n
-from parley.story.model import Story
+from parley.story.model import Source, Story
 from parley.tables.frames import Tables
-from parley.views.blocks import e, source_item
+from parley.views.blocks import e
 
 RELATED_DAYS = 21  # positions stated within three weeks of an event count as related
+
+
+def citation(src: Source) -> str:
+    """One source as a reader knows it: publisher · title · date, the title linking to the
+    source (opened apart from the page), every part escaped."""
+    title = e(src.title)
+    if src.url:
+        title = f'<a href="{e(src.url)}" target="_blank" rel="noopener noreferrer">{title}</a>'
+    parts = [e(src.publisher), title]
+    if src.published:
+        parts.append(f'<time datetime="{src.published.isoformat()}">{src.published}</time>')
+    return " · ".join(parts)
+
+
+def citations(story: Story, source_ids: list[str]) -> str:
+    """The citations of ``source_ids``, in order, each once (unknown ids are left out:
+    validation has already refused a story that cites one)."""
+    by_id = {s.id: s for s in story.sources}
+    return "; ".join(citation(by_id[i]) for i in dict.fromkeys(source_ids) if i in by_id)
 
 
 def event_card(story: Story, tables: Tables, event_id: str, lang: str) -> str:
@@ -31,11 +55,12 @@ def event_card(story: Story, tables: Tables, event_id: str, lang: str) -> str:
             f"<p>✎ <b>{e(i18n.label('framing_note', lang))}:</b> {e(ev.framing_note(lang))}</p>"
         )
     for acc in ev.accounts:
-        parts.append(f"<p>↔ {e(acc.text(lang))} <small>({e(', '.join(acc.sources))})</small></p>")
+        cited = citations(story, acc.sources)
+        parts.append(f"<p>↔ {e(acc.text(lang))} <small>({cited})</small></p>")
     by_id = {s.id: s for s in story.sources}
     parts.append(
         f"<p><b>{e(i18n.label('sources', lang))}</b></p><ol>"
-        + "".join(source_item(by_id[s], lang) for s in ev.sources if s in by_id)
+        + "".join(f"<li>{citation(by_id[s])}</li>" for s in ev.sources if s in by_id)
         + "</ol>"
     )
     positions = tables["positions"]

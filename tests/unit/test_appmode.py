@@ -1,0 +1,253 @@
+"""App mode (Voilà): event cards cite sources as readers know them, a text output carries both
+languages, the kernel switches in place (and learns a preheated page's ?lang=), and the
+kernel manager culls only what readers left behind."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+from typing import Any
+
+import pytest
+from kernel_support import in_a_fresh_thread
+
+from parley import i18n, settings
+from parley.story.model import Source
+from parley.widgets import appmode
+from parley.widgets.cards import citation, event_card
+
+pytestmark = pytest.mark.usefixtures("japanese")
+
+VOILA_VARS = ("VOILA_REQUEST_URL", "VOILA_PREHEAT", "VOILA_KERNEL_ID", "QUERY_STRING")
+
+
+@pytest.fixture
+def no_voila(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    for name in (*VOILA_VARS, "VOILA_APP_PORT", "VOILA_SERVER_URL", "VOILA_WS_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+# --- event cards -----------------------------------------------------------------------
+
+
+def test_card_cites_publisher_title_and_date_never_an_id(mini_story, tables) -> None:
+    card = event_card(mini_story, tables, "vote-day", "en")
+    assert (
+        'United Nations · <a href="https://example.org/un" target="_blank" '
+        'rel="noopener noreferrer">General Assembly adopts resolution</a> · '
+        '<time datetime="2025-02-24">2025-02-24</time>'
+    ) in card
+    # The other account cites the story's seed source: by its publisher and title.
+    assert "Another account <small>(元記事 (the original article) · 米ロ関係の現在地は?)" in card
+    ids = {s.id for s in mini_story.sources}
+    assert not [i for i in ids if f"({i})" in card or f">{i}<" in card], card
+
+
+def test_citation_escapes_every_field() -> None:
+    src = Source(
+        id="x",
+        publisher='<img src=x onerror="alert(1)">',
+        title="</a><script>alert(2)</script>",
+        url='https://example.org/a?b=1&c="><script>alert(3)</script>',  # type: ignore[arg-type]
+        published="2025-01-02",  # type: ignore[arg-type]
+        language="en",
+        kind="news",
+    )
+    html = citation(src)
+    assert "<script" not in html and "<img" not in html, html
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
+    assert 'href="https://example.org/a?b=1&amp;c=' in html
+
+
+# --- both languages in a text output --------------------------------------------------
+
+
+def test_bilingual_marks_each_language_and_hides_the_other() -> None:
+    html = appmode.bilingual({"ja": "<p>日本語</p>", "en": "<p>English</p>"}, "en")
+    assert html == (
+        '<div class="parley-l parley-off" data-parley-l="ja" lang="ja" hidden><p>日本語</p></div>'
+        '<div class="parley-l" data-parley-l="en" lang="en"><p>English</p></div>'
+    )
+
+
+def test_app_mode_shows_text_in_both_languages_and_relabels_charts_in_place(
+    no_voila: pytest.MonkeyPatch,
+) -> None:
+    from parley import nb
+    from parley.widgets.chart import Chart
+
+    no_voila.setenv("VOILA_PREHEAT", "True")  # a kernel of Voilà's pool
+    shown: list[Any] = []
+    no_voila.setattr(nb, "display", lambda obj, **_: shown.append(obj))
+    no_voila.setattr(nb, "_live", [])
+    nb._show(lambda lang: f"<p>{lang}</p>")
+    assert shown[0]["text/html"] == appmode.bilingual({"ja": "<p>ja</p>", "en": "<p>en</p>"}, "ja")
+
+    nb._show(lambda lang: {"data": [], "layout": {"title": {"text": f"title {lang}"}}})
+    chart = shown[1]
+    assert isinstance(chart, Chart) and chart.layout["title"]["text"] == "title ja"
+    i18n.set_lang("en")
+    assert chart.layout["title"]["text"] == "title en", "the same chart, relabelled"
+    assert len(shown) == 2, "nothing displayed anew"
+
+
+def test_the_switch_follows_the_kernel_language() -> None:
+    toggle: Any = appmode.switch()
+    assert appmode.SWITCH_CLASS in toggle._dom_classes and toggle.value == "ja"
+    i18n.set_lang("en")
+    assert toggle.value == "en"
+    toggle.value = "ja"
+    assert i18n.get_lang() == "ja"
+
+
+# --- a preheated kernel learns its reader's request -----------------------------------
+
+
+def test_pool_kernels_count_as_app_mode(no_voila: pytest.MonkeyPatch) -> None:
+    assert not settings.in_app() and appmode.query_url() is None
+    no_voila.setenv("VOILA_PREHEAT", "True")
+    no_voila.setenv("VOILA_KERNEL_ID", "k1")
+    no_voila.setenv("VOILA_APP_PORT", "9999")
+    no_voila.setenv("VOILA_SERVER_URL", "/base/")
+    assert settings.in_app() and settings.preheated()
+    assert appmode.query_url() == "ws://127.0.0.1:9999/base/voila/query/k1"
+    no_voila.setenv("VOILA_PREHEAT", "False")  # a kernel Voilà started for a request
+    no_voila.setenv("VOILA_REQUEST_URL", "http://127.0.0.1:9999/voila/render/a.ipynb")
+    assert settings.in_app() and appmode.query_url() is None
+
+
+def test_request_lang_reads_the_query_string(no_voila: pytest.MonkeyPatch) -> None:
+    assert appmode.request_lang(json.dumps({"QUERY_STRING": "lang=en&x=1"})) == "en"
+    assert settings.language() == "ja"  # the environment has it, but this is no app kernel
+    assert appmode.request_lang(json.dumps({"QUERY_STRING": "lang=xx"})) is None
+    assert appmode.request_lang(json.dumps({"QUERY_STRING": ""})) is None
+    assert appmode.request_lang("not json") is None
+    assert appmode.request_lang("[1, 2]") is None
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_follow_request_switches_on_the_kernel_loop(no_voila: pytest.MonkeyPatch) -> None:
+    """A server like Voilà's query socket sends the request: the kernel's own loop (not the
+    listening thread) applies its language, and the notebook never waited for it."""
+    import threading
+
+    import websockets
+
+    port = _free_port()
+    no_voila.setenv("VOILA_PREHEAT", "True")
+    no_voila.setenv("VOILA_KERNEL_ID", "k2")
+    no_voila.setenv("VOILA_APP_PORT", str(port))
+    no_voila.setenv("VOILA_SERVER_URL", "/")
+    asked: list[str] = []
+
+    async def handler(connection: Any) -> None:
+        asked.append(connection.request.path)
+        await asyncio.sleep(0.2)  # the request comes later than the notebook's first cell
+        await connection.send(json.dumps({"QUERY_STRING": "lang=en"}))
+
+    async def kernel() -> tuple[bool, list[tuple[str, bool]]]:
+        applied: list[tuple[str, bool]] = []
+        main = threading.current_thread()
+        async with websockets.serve(handler, "127.0.0.1", port):
+            listening = appmode.follow_request(
+                lambda lang: applied.append((lang, threading.current_thread() is main))
+            )
+            assert not applied  # returned at once
+            for _ in range(100):
+                if applied:
+                    break
+                await asyncio.sleep(0.05)
+        return listening, applied
+
+    listening, applied = in_a_fresh_thread(lambda: asyncio.run(kernel()))
+    assert listening and asked == ["/voila/query/k2"]
+    assert applied == [("en", True)]
+
+
+# --- the kernel manager: cull what readers left, not what was just handed out ----------
+
+
+def test_a_kernel_no_page_connected_to_yet_is_not_culled(monkeypatch: pytest.MonkeyPatch) -> None:
+    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+
+    from parley.publish import appserver
+
+    forwarded: list[str] = []
+
+    async def cull(self: Any, kernel_id: str) -> None:
+        forwarded.append(kernel_id)
+
+    monkeypatch.setattr(AsyncMappingKernelManager, "cull_kernel_if_idle", cull)
+    now = [1000.0]
+    monkeypatch.setattr(appserver.time, "monotonic", lambda: now[0])
+    manager = appserver.ClassroomKernelManager(cull_idle_timeout=4, handout_grace=60)
+    connected = {"slow": 0, "read": 1, "pooled": 0}
+    monkeypatch.setattr(manager, "connections", lambda kernel_id: connected[kernel_id])
+
+    def cull_pass(*kernels: str) -> list[str]:
+        """One pass of the culler over the kernels that reach this manager (Voilà's pool
+        manager keeps its ready kernels from it)."""
+        forwarded.clear()
+        manager._kernels = dict.fromkeys(kernels)
+        asyncio.run(manager.cull_kernels())
+        return list(forwarded)
+
+    # "slow": handed out, its page still loading; "read": a page connected to it;
+    # "pooled": still starting (so not yet protected as part of the pool).
+    assert cull_pass("slow", "read", "pooled") == ["read"], "connected: the usual checks"
+    now[0] += 59
+    connected["read"] = 0  # its reader left; it stays subject to the usual checks
+    assert cull_pass("slow", "read") == ["read"]  # "pooled" is ready in the pool now
+    now[0] += 2
+    assert cull_pass("slow", "read", "pooled") == ["slow", "read"], "no page came: as usual"
+    now[0] += 30  # "pooled" was handed out when it reached here again: a grace of its own
+    assert cull_pass("pooled") == []
+    now[0] += 31
+    assert cull_pass("pooled") == ["pooled"]
+
+
+def test_kernel_starts_queue_one_per_turn(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With two turns, a third kernel starts only once one of the first two has run its
+    notebook (busy, then idle for a moment): a burst is served in order, not all late."""
+    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+
+    from parley.publish import appserver
+
+    started: list[str] = []
+
+    async def start(self: Any, *args: Any, **kwargs: Any) -> str:
+        kernel_id = f"k{len(started) + 1}"
+        started.append(kernel_id)
+        self._kernels[kernel_id] = None
+        return kernel_id
+
+    monkeypatch.setattr(AsyncMappingKernelManager, "start_kernel", start)
+    monkeypatch.setattr(appserver.ClassroomKernelManager, "SETTLED", 0.05)
+    monkeypatch.setattr(appserver.ClassroomKernelManager, "POLL", 0.01)
+    states: dict[str, str] = {}
+
+    async def burst() -> list[list[str]]:
+        manager = appserver.ClassroomKernelManager(start_concurrency=2)
+        monkeypatch.setattr(
+            manager, "kernel_model", lambda k: {"execution_state": states.get(k, "starting")}
+        )
+        seen = []
+        tasks = [asyncio.create_task(manager.start_kernel()) for _ in range(3)]
+        await asyncio.sleep(0.2)
+        seen.append(list(started))  # two turns taken, the third waits
+        states["k1"] = "busy"  # k1 runs its notebook…
+        await asyncio.sleep(0.2)
+        seen.append(list(started))  # …still its turn
+        states["k1"] = "idle"  # …and has run it
+        await asyncio.gather(*tasks)
+        seen.append(list(started))
+        return seen
+
+    assert asyncio.run(burst()) == [["k1", "k2"], ["k1", "k2"], ["k1", "k2", "k3"]]

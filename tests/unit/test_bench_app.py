@@ -1,0 +1,59 @@
+"""`parley bench-app`'s parts that need no server: memory by PSS, a process's descendants,
+the records (targets beside the figures), and its command line."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from parley import cli
+from parley.bench import app
+from parley.bench.records import table
+
+
+def test_pss_and_descendants_of_a_real_process_tree() -> None:
+    code = "import time; print('ready', flush=True); time.sleep(30)"
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout is not None and child.stdout.readline() == "ready\n"  # it runs
+        assert child.pid in app.descendants(os.getpid())
+        assert 1 < app.pss_mb(child.pid) < 200
+    finally:
+        child.kill()
+        child.wait()
+        child.stdout.close()  # type: ignore[union-attr]
+    assert app.pss_mb(child.pid) == 0.0, "a process that is gone holds nothing"
+
+
+def _run(times: list[float], failures: int, after_kernels: int, after_mb: float) -> app.Run:
+    idle = app.Snapshot(kernels=8, kernel_mb=[90.0] * 8, total_mb=900.0)
+    after = app.Snapshot(kernels=after_kernels, kernel_mb=[], total_mb=after_mb)
+    return app.Run(times, failures, idle, 2500.0, after)
+
+
+def test_records_put_each_target_beside_its_figure() -> None:
+    good = app._records("10 HTTP readers at once", _run([1.0] * 9 + [2.0], 0, 8, 950.0), 3.0)
+    verdicts = {r.name.split(": ")[1]: r.passed for r in good}
+    assert verdicts == {
+        "p50": None,
+        "p95": True,
+        "failures": True,
+        "peak memory (PSS)": None,
+        "kernels left 2 min after": True,
+        "memory left 2 min after": True,
+    }
+    p95 = next(r for r in good if r.name.endswith("p95"))
+    assert abs(p95.value - 1.55) < 1e-9 and p95.runs == 10  # interpolated between 1.0 and 2.0
+
+    bad = app._records("40 HTTP readers at once", _run([30.0] * 38, 2, 11, 1400.0), 20.0)
+    assert [r.passed for r in bad if r.target is not None] == [False, False, False, False]
+    text = table(bad)
+    assert "FAIL" in text and "≤ 20.00 s" in text and "2 min after: 11 kernels" in text
+
+
+def test_bench_app_refuses_bad_bursts(capsys) -> None:
+    assert cli.main(["bench-app", "--bursts", "ten"]) == 2
+    assert cli.main(["bench-app", "--bursts", "1000"]) == 2
+    err = capsys.readouterr().err
+    assert "--bursts" in err and "1-200 readers" in err
