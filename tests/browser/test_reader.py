@@ -123,6 +123,12 @@ def test_no_toolbar_and_every_control_reached_by_keyboard(
     page = visit.page
     draw_all(page)
     assert page.evaluate("document.querySelectorAll('.modebar, .modebar-btn').length") == 0
+    # No mouse-only control is left in the SVG: legends are keys, not toggles.
+    legends = page.evaluate(
+        """() => [...document.querySelectorAll('.parley-chart')].filter(d => d._fullLayout)
+             .map(d => [d._fullLayout.legend.itemclick, d._fullLayout.legend.itemdoubleclick])"""
+    )
+    assert legends and all(pair == [False, False] for pair in legends), legends
     focused = []
     for _ in range(80):
         page.keyboard.press("Tab")

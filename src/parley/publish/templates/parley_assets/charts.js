@@ -385,6 +385,14 @@
     layout.autosize = true;
     layout.height = opts.height || layout.height || designHeight(div);
     var taken = opts.controls ? takeControls(layout) : null;
+    if (opts.controls) {
+      // A legend entry hides its trace on click, but no keyboard reaches plotly's SVG: on
+      // pages the legend is a key only (the explorer's and menus' HTML controls filter).
+      layout.legend = Object.assign({}, layout.legend || {}, {
+        itemclick: false,
+        itemdoubleclick: false,
+      });
+    }
     if (opts.adapt) {
       opts.adapt(layout, div, fig.data, fig.frames || []);
     }
