@@ -18,7 +18,7 @@ from parley.base.markup import script_safe_json
 from parley.story.model import Story
 from parley.tables import sides as side_table
 from parley.tables.frames import Tables
-from parley.tables.settlement import Limits, closest_scenario, judge, stated_limits
+from parley.tables.settlement import Limits, Verdict, closest_scenario, judge, stated_limits
 
 STEP = 0.5  # the widget's slider step
 SCRIPT_LABELS = (
@@ -83,12 +83,21 @@ def script_data(story: Story, tables: Tables, lang: str) -> dict[str, Any]:
     }
 
 
-def verdict_html(story: Story, tables: Tables, settlement: dict[str, float], lang: str) -> str:
-    """The verdict table as the widget shows it (the script rebuilds the same rows)."""
+def verdict_html(
+    story: Story,
+    tables: Tables,
+    settlement: dict[str, float],
+    lang: str,
+    result: list[Verdict] | None = None,
+) -> str:
+    """The verdict table the page and the widget show (the page's script rebuilds the same
+    rows); ``result``: the verdicts when the caller has judged already (the widget)."""
     styles = side_table.styles(tables["sides"])
     issues = {i.id: i.title(lang) for i in story.issues}
     rows = []
-    for v in judge(limits(story, tables), settlement):
+    if result is None:
+        result = judge(limits(story, tables), settlement)
+    for v in result:
         style = styles[v.side]
         if v.crossings:
             crossed = "<br>".join(

@@ -19,12 +19,11 @@ from parley.tables import sides as side_table
 from parley.tables.frames import Tables
 from parley.tables.settlement import (
     Verdict,
-    closest_scenario,
     judge,
     scenario_outcomes,
     stated_limits,
 )
-from parley.views.blocks import e
+from parley.views.builder import verdict_html
 from parley.widgets.chart import Chart
 
 CUSTOM = ""
@@ -176,54 +175,9 @@ class ScenarioBuilder:
         return result
 
     def _verdict_html(self, result: list[Verdict], settlement: dict[str, float]) -> str:
-        lang = self.lang
-        issues = {i.id: i.title(lang) for i in self.story.issues}
-        rows = []
-        for v in result:
-            style = self._styles[v.side]
-            if v.crossings:
-                crossed = "<br>".join(
-                    f"✗ {e(issues[c.issue])}: {e(c.text_ja if lang == 'ja' else c.text_en)}"
-                    for c in v.crossings
-                )
-            else:
-                crossed = f"✓ {e(i18n.label('builder_no_red_line', lang))}"
-            outside = [f"{e(issues[i])} (+{d:g})" for i, d in v.distance.items() if d > 0]
-            stated = len(v.distance)
-            if not stated:
-                distance = e(i18n.label("builder_no_ranges", lang))
-            elif outside:
-                distance = e(i18n.label("builder_outside", lang)) + ": " + ", ".join(outside)
-            else:
-                distance = "✓ " + e(i18n.label("builder_inside", lang))
-            rows.append(
-                f'<tr><td><span style="{side_table.dot_style(style)}">●</span> '
-                f"{e(style.name(lang))}</td>"
-                f"<td>{crossed}</td><td>{distance}</td></tr>"
-            )
-        sid, rms = closest_scenario(self.tables["scenarios"], settlement)
-        titles = dict(
-            zip(
-                self.tables["scenarios"]["id"],
-                self.tables["scenarios"][f"title_{lang}"],
-                strict=True,
-            )
-        )
-        closest = (
-            f"<p><b>{e(i18n.label('builder_closest', lang))}:</b> "
-            f"{e(titles.get(sid, '—'))} ({i18n.label('builder_rms', lang)} {rms:.1f})</p>"
-            if sid
-            else ""
-        )
-        head = "".join(
-            f"<th>{e(i18n.label(k, lang))}</th>"
-            for k in ("side", "builder_red_lines", "builder_ranges")
-        )
-        return (
-            f'<div role="status" aria-live="polite"><table class="parley-table">'
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-            f"{closest}</div>"
-        )
+        # The same table as the static page's builder (one HTML for both).
+        table = verdict_html(self.story, self.tables, settlement, self.lang, result)
+        return f'<div role="status" aria-live="polite">{table}</div>'
 
 
 __all__ = ["ScenarioBuilder"]
