@@ -165,6 +165,19 @@ def methods(story: Story, lang: str) -> str:
     return f"<details><summary>{e(i18n.label('methods', lang))}</summary>{paras}</details>"
 
 
+def citation(src: Source, *, new_tab: bool = False) -> str:
+    """One source as a reader knows it: publisher · title · date, the title linking to the
+    source (``new_tab``: opened apart from the page), every part escaped."""
+    title = e(src.title)
+    if src.url:
+        opens = ' target="_blank" rel="noopener noreferrer"' if new_tab else ' rel="noopener"'
+        title = f'<a href="{e(src.url)}"{opens}>{title}</a>'
+    parts = [e(src.publisher), title]
+    if src.published:
+        parts.append(f'<time datetime="{src.published.isoformat()}">{src.published}</time>')
+    return " · ".join(parts)
+
+
 def source_item(src: Source, lang: str) -> str:
     title = e(src.title)
     if src.url:

@@ -23,6 +23,7 @@ from parley.story.model import Event, Story
 from parley.tables import sides as side_table
 from parley.tables.explore import PAGE, SEARCH_COLUMNS
 from parley.tables.frames import Tables
+from parley.views.blocks import citation
 
 VERIFICATION = ("verified", "unverified", "disputed")
 MARKS = {"verified": "✓", "unverified": "⚠", "disputed": "⚠"}
@@ -61,15 +62,7 @@ def responded_events(story: Story, lang: str) -> str:
 
 
 def _source_line(src: Any, lang: str) -> str:
-    """publisher · title · date, the title linked when the source has a web address."""
-    title = e(src.title)
-    url = str(src.url) if src.url else ""
-    if url.startswith(("https://", "http://")):
-        title = f'<a href="{e(url)}" rel="noopener">{title}</a>'
-    parts = [e(src.publisher), title]
-    if src.published:
-        parts.append(f'<time datetime="{src.published.isoformat()}">{src.published}</time>')
-    return f"<li>{' · '.join(parts)}</li>"
+    return f"<li>{citation(src)}</li>"
 
 
 def _row(ev: Event, k: int, story_sources: dict[str, Any], side_name: str, lang: str) -> str:

@@ -12,21 +12,15 @@ import pandas as pd
 from parley import i18n
 from parley.story.model import Source, Story
 from parley.tables.frames import Tables
+from parley.views import blocks
 from parley.views.blocks import e
 
 RELATED_DAYS = 21  # positions stated within three weeks of an event count as related
 
 
 def citation(src: Source) -> str:
-    """One source as a reader knows it: publisher · title · date, the title linking to the
-    source (opened apart from the page), every part escaped."""
-    title = e(src.title)
-    if src.url:
-        title = f'<a href="{e(src.url)}" target="_blank" rel="noopener noreferrer">{title}</a>'
-    parts = [e(src.publisher), title]
-    if src.published:
-        parts.append(f'<time datetime="{src.published.isoformat()}">{src.published}</time>')
-    return " · ".join(parts)
+    """A card's citation (views.blocks.citation), opened apart from the app's page."""
+    return blocks.citation(src, new_tab=True)
 
 
 def citations(story: Story, source_ids: list[str]) -> str:
