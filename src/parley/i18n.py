@@ -69,6 +69,7 @@ LABELS: dict[str, dict[Lang, str]] = {
     "takeaways": {"ja": "元記事のまとめ", "en": "The original article's takeaways"},
     "changes": {"ja": "更新履歴", "en": "Changes"},
     "timeline_title": {"ja": "交渉の歩み", "en": "The negotiations, event by event"},
+    "timeline_click": {"ja": "クリックで詳細（要旨・出典）", "en": "Click for details and sources"},
     "timeline_desc": {
         "ja": "横軸は日付、縦の列は出来事の種類。色は主導した側、大きさは重要度。"
         "白抜きの印は未確認の情報、菱形は異論のある情報。",
@@ -229,6 +230,10 @@ LABELS: dict[str, dict[Lang, str]] = {
         "en": "Matching events (pick one for details)",
     },
     "explorer_count": {"ja": "{total}件中{n}件", "en": "{n} of {total} events"},
+    "sources_above": {
+        "ja": "このうち{n}件は、上の一覧でそれぞれの出来事に記載しています(注記も含む)。",
+        "en": "{n} of them are listed above, each with the events it backs (notes included).",
+    },
     "explorer_share": {"ja": "この表示を共有するコード", "en": "Code to share this view"},
     "explorer_paste": {"ja": "コードを貼って開く", "en": "Paste a code to open it"},
     "explorer_open": {"ja": "開く", "en": "Open"},

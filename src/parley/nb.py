@@ -305,7 +305,15 @@ def sources(chapter_id: str | None = None) -> None:
     elif not _has_chapter(chapter_id):
         return  # an optional chapter this story does not tell
     else:
-        ids = figures.cited_sources(s, views.chapter_of(s, chapter_id).figures)
+        shows = views.chapter_of(s, chapter_id).figures
+        ids = figures.cited_sources(s, shows)
+        if "explorer" in shows and not _live_kernel():
+            # The page explorer's list cites each event's sources in full, notes too.
+            from parley.views.explorer import listed_sources
+
+            above = listed_sources(s)
+            _show(lambda lang: views.sources(s, ids, lang, listed_above=above))
+            return
     _show(lambda lang: views.sources(s, ids, lang))
 
 

@@ -328,3 +328,49 @@ def test_a_damaged_share_code_says_so(exports: Path, open_offline) -> None:
     )
     assert len(page.evaluate(LIST_IDS)) > 12, "the list still shows every event"
     assert visit.requests == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_timeline_marker_elsewhere_opens_its_event_in_the_explorer(
+    exports: Path, open_offline, lang: str
+) -> None:
+    """On a page without the explorer the timeline's hover names the event and says a click
+    opens its details; the click lands on the explorer's page with the event's card open."""
+    from offline import draw_all
+
+    visit: Visit = open_offline(exports / lang / "08-peace-plan.html", size=DESKTOP)
+    page = visit.page
+    draw_all(page)
+    target = page.evaluate(
+        """() => { const d = [...document.querySelectorAll('.parley-chart')]
+            .find(c => c._fullLayout && c._fullLayout.meta && c._fullLayout.meta.parley_events);
+          d.scrollIntoView({block: 'center'});
+          const pts = [];
+          [...d.querySelectorAll('.scatterlayer .trace')]
+            .filter(tr => !tr.closest('.rangeslider-container'))
+            .forEach((tr, t) => tr.querySelectorAll('.point')
+            .forEach((pt, p) => { const r = pt.getBoundingClientRect();
+              pts.push({x: r.x + r.width / 2, y: r.y + r.height / 2,
+                        id: d.data[t].customdata[p][0]}); }));
+          let best = null, far = -1;
+          for (const a of pts) {
+            const near = Math.min(...pts.filter(b => b !== a)
+              .map(b => Math.hypot(a.x - b.x, a.y - b.y)));
+            if (near > far) { far = near; best = a; }
+          }
+          return best; }"""
+    )
+    page.mouse.move(target["x"], target["y"])
+    label = page.locator(".hoverlayer .hovertext").first
+    label.wait_for(timeout=10_000)
+    hint = {"ja": "クリックで詳細", "en": "Click for details"}[lang]
+    assert hint in (label.text_content() or "")
+    page.mouse.click(target["x"], target["y"])
+    page.wait_for_url(f"**/{TIMELINE}#event={target['id']}", timeout=30_000)
+    page.wait_for_function(
+        "(id) => (document.querySelector('[data-parley-explorer]') || {}).dataset"
+        " && document.querySelector('[data-parley-explorer]').dataset.card === id",
+        arg=target["id"],
+        timeout=30_000,
+    )
+    assert visit.requests == [] and visit.errors == []

@@ -13,6 +13,7 @@ import pytest
 
 from parley.charts import positions as pos
 from parley.charts import zone
+from parley.charts.common import esc
 from parley.charts.economy import economy
 from parley.charts.plot import to_plain
 from parley.charts.scenarios import scenarios
@@ -277,9 +278,34 @@ def test_variants_keep_only_layouts_that_differ(mini_tables) -> None:
     html = figures.REGISTRY["glossary"].variants(mini_tables, as_of, "en")
     assert list(html) == ["page"], "an HTML figure has one layout"
     made = figures.REGISTRY["timeline"].variants(mini_tables, as_of, "en")
-    page = figures.REGISTRY["timeline"].build(mini_tables, as_of, "en")
+    page = figures.REGISTRY["timeline"].build(mini_tables, as_of, "en", exported=True)
     assert to_plain(made["page"]) == to_plain(page)
     assert made["slides"]["layout"]["font"]["size"] > made["page"]["layout"]["font"]["size"]
+
+
+def test_exported_timeline_hovers_name_the_event_and_point_to_its_details(mini_tables) -> None:
+    """On pages and decks the explorer's list and cards hold each event's summary and
+    sources: the chart's hover says title, date and mark, and (pages) how to open them."""
+    as_of = pd.Timestamp("2025-03-31")
+    spec = figures.REGISTRY["timeline"]
+    live = spec.build(mini_tables, as_of, "en")
+    made = spec.variants(mini_tables, as_of, "en")
+    events = mini_tables["events"].set_index("id")
+    for trace in made["page"]["data"]:
+        for (event_id,), hover in zip(trace["customdata"], trace["hovertext"], strict=True):
+            ev = events.loc[event_id]
+            lines = hover.split("<br>")
+            assert lines[0] == f"<b>{esc(ev['title_en'])}</b>"
+            assert lines[1].startswith(f"{ev['date']:%Y-%m-%d}")
+            assert lines[-1] == "<i>Click for details and sources</i>"
+            assert ev["summary_en"][:20] not in hover
+    assert made["page"]["layout"]["meta"]["parley_events"] == "02-timeline.html"
+    slides = made["slides"]
+    assert "parley_events" not in slides["layout"]["meta"], "no one clicks a projected slide"
+    assert all("Click" not in h for t in slides["data"] for h in t["hovertext"])
+    # The live chart (notebook, app) stands alone: its hover carries the summary.
+    first = events.loc[live["data"][0]["customdata"][0][0]]
+    assert first["summary_en"][:20] in live["data"][0]["hovertext"][0].replace("<br>", " ")
 
 
 def _luminance(colour: str) -> float:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -21,6 +21,7 @@ from parley.charts.plot import (
 from parley.charts.scale import thin
 from parley.i18n import check_lang, label
 from parley.tables import sides as side_table
+from parley.tables.explore import PAGE as EXPLORER_PAGE
 
 LANES: dict[str, str] = {
     "call": "diplomacy",
@@ -48,6 +49,11 @@ LANE_ORDER: tuple[str, ...] = (
 SYMBOLS = {"verified": "circle", "unverified": "circle-open", "disputed": "diamond-open"}
 
 
+# "full": everything about the event (a notebook or app, where the chart stands alone);
+# "brief": title, date and mark only (exported pages and decks, where the explorer's list
+# and card carry the rest: the long texts would otherwise travel twice in every page).
+Hover = Literal["full", "brief"]
+
 # The columns hover_text() reads, for the event's language.
 HOVER_COLUMNS: tuple[str, ...] = (
     "date",
@@ -66,18 +72,24 @@ def hover_text(
     sources: pd.DataFrame,
     lang: str,
     labels: Mapping[str, str] | None = None,
+    hover: Hover = "full",
+    hint: bool = False,
 ) -> str:
-    """One event's hover box (``labels``: :func:`~parley.charts.common.source_labels`)."""
-    if labels is None:
-        labels = source_labels(sources)
+    """One event's hover box (``labels``: :func:`~parley.charts.common.source_labels`);
+    ``hint`` ends a brief one with "click for details" (a page, where a click opens them)."""
     date = row["date"].strftime("%Y-%m-%d")
     if pd.notna(row["end_date"]):
         date += " – " + row["end_date"].strftime("%Y-%m-%d")
-    lines = [
-        f"<b>{esc(row[f'title_{lang}'])}</b>",
-        date,
-        wrap(esc(row[f"summary_{lang}"]), 48 if lang == "en" else 28),
-    ]
+    lines = [f"<b>{esc(row[f'title_{lang}'])}</b>", date]
+    if hover == "brief":
+        if row["verification"] != "verified":
+            lines.append(f"⚠ {label(row['verification'], lang)}")
+        if hint:
+            lines.append(f"<i>{esc(label('timeline_click', lang))}</i>")
+        return "<br>".join(lines)
+    if labels is None:
+        labels = source_labels(sources)
+    lines.append(wrap(esc(row[f"summary_{lang}"]), 48 if lang == "en" else 28))
     if row["verification"] != "verified":
         lines.append(f"⚠ {label(row['verification'], lang)}")
     if row["accounts"]:
@@ -99,15 +111,18 @@ def prepare(
     sources: pd.DataFrame,
     lang: str,
     labels: Mapping[str, str] | None = None,
+    hover: Hover = "full",
+    hint: bool = False,
 ) -> pd.DataFrame:
     """Per-event marker attributes and hover text; computed once, then filtered cheaply.
 
     ``labels`` is :func:`~parley.charts.common.source_labels` of ``sources``, when the
-    caller keeps one (a widget preparing both languages).
+    caller keeps one (a widget preparing both languages); ``hover`` and ``hint``: see
+    :func:`hover_text`.
     """
     lane_names = {lane: label(f"lane_{lane}", lang) for lane in LANE_ORDER}
     lane = events["kind"].map(LANES).fillna("other")
-    if labels is None:
+    if labels is None and hover == "full":
         labels = source_labels(sources)  # once, not per cited source
     # Plain dicts of the columns hover_text() reads rather than iterrows(): the same
     # values without building a Series per event (which dominates at large story sizes).
@@ -115,7 +130,7 @@ def prepare(
     return events.assign(
         lane=lane,
         lane_label=lane.map(lane_names),
-        hover=[hover_text(row, sources, lang, labels) for row in rows],
+        hover=[hover_text(row, sources, lang, labels, hover, hint) for row in rows],
         marker_size=events["importance"] * 6 + 6,
         marker_symbol=events["verification"].map(SYMBOLS),
     )
@@ -145,14 +160,19 @@ def timeline(
     *,
     sides: pd.DataFrame,
     variant: Variant = "page",
+    hover: Hover = "full",
 ) -> Plot:
     """Events as markers: x = date, y = lane (kind), colour = lead side, size = importance.
 
     ``every_side`` keeps a (possibly empty) trace per side so a widget can refill the
-    same traces when filters change instead of rebuilding the figure.
+    same traces when filters change instead of rebuilding the figure. With ``hover``
+    "brief" a page's markers say "click for details" (a slide's do not: no one clicks a
+    projected slide), and the layout's ``meta.parley_events`` tells the page's script that
+    a marker's first custom datum is an event id to open.
     """
     lang = check_lang(lang)
-    df = prepared if prepared is not None else prepare(events, sources, lang)
+    hint = hover == "brief" and variant != "slides"
+    df = prepared if prepared is not None else prepare(events, sources, lang, None, hover, hint)
     fig = new()
     for side, style in side_table.styles(sides).items():
         part = df[df["side"] == side]
@@ -189,5 +209,7 @@ def timeline(
     )
     # Exports size its margins from measured text, sparing plotly.js a second draw
     # (parley_assets/charts.js); plotly itself ignores meta.
-    update_layout(fig, meta={"parley_margins": "measured"})
+    # On a page, a click on a marker opens the event in the explorer (parley_assets/charts.js).
+    events_page = {"parley_events": EXPLORER_PAGE} if hint else {}
+    update_layout(fig, meta={"parley_margins": "measured", **events_page})
     return fig

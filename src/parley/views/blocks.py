@@ -192,14 +192,32 @@ def source_item(src: Source, lang: str) -> str:
     return f"<li>{', '.join(parts)}{note}</li>"
 
 
-def sources(story: Story, source_ids: list[str], lang: str) -> str:
-    """A collapsed, numbered list of the given sources, with counts by kind in the summary."""
+def short_citation(src: Source) -> str:
+    """A source named in passing: its publisher linking to it, and its date, escaped."""
+    name = e(src.publisher)
+    if src.url:
+        name = f'<a href="{e(src.url)}" rel="noopener">{name}</a>'
+    return f"{name} ({src.published})" if src.published else name
+
+
+def sources(
+    story: Story, source_ids: list[str], lang: str, *, listed_above: frozenset[str] = frozenset()
+) -> str:
+    """A collapsed, numbered list of the given sources, with counts by kind in the summary.
+
+    ``listed_above``: sources the page already cites in full next to what they back (the
+    page explorer's event list, with their notes): counted here, not listed twice.
+    """
     by_id = {s.id: s for s in story.sources}
     chosen = [by_id[i] for i in dict.fromkeys(source_ids) if i in by_id]
     kinds = Counter(s.kind for s in chosen)
     summary = ", ".join(f"{e(i18n.label(f'kind_{k}', lang))} {n}" for k, n in kinds.most_common())
-    items = "".join(source_item(s, lang) for s in chosen)
+    rest = [s for s in chosen if s.id not in listed_above]
+    above = len(chosen) - len(rest)
+    said = e(i18n.label("sources_above", lang).format(n=above))
+    said = f'<p class="parley-sources-above">{said}</p>' if above else ""
+    items = f"<ol>{''.join(source_item(s, lang) for s in rest)}</ol>" if rest else ""
     return (
         f'<details class="parley-sources"><summary><b>{e(i18n.label("sources", lang))}</b> '
-        f"({len(chosen)}: {summary})</summary><ol>{items}</ol></details>"
+        f"({len(chosen)}: {summary})</summary>{said}{items}</details>"
     )

@@ -23,7 +23,7 @@ from parley.story.model import Event, Story
 from parley.tables import sides as side_table
 from parley.tables.explore import PAGE, SEARCH_COLUMNS
 from parley.tables.frames import Tables
-from parley.views.blocks import citation
+from parley.views.blocks import citation, short_citation
 
 VERIFICATION = ("verified", "unverified", "disputed")
 MARKS = {"verified": "✓", "unverified": "⚠", "disputed": "⚠"}
@@ -62,7 +62,19 @@ def responded_events(story: Story, lang: str) -> str:
 
 
 def _source_line(src: Any, lang: str) -> str:
-    return f"<li>{citation(src)}</li>"
+    """An event's source in full (publisher · title · date, and the source's note): the
+    explorer's page lists its sources here rather than again at the foot of the page."""
+    cited = citation(src)
+    if src.language != lang:  # a source in another language: screen readers switch voice
+        cited = f'<span lang="{e(src.language)}">{cited}</span>'
+    note = f" <small>{e(src.note(lang))}</small>" if src.note else ""
+    return f"<li>{cited}{note}</li>"
+
+
+def listed_sources(story: Story) -> frozenset[str]:
+    """The sources the explorer's list cites in full (see :func:`_source_line`)."""
+    known = {s.id for s in story.sources}
+    return frozenset(i for ev in story.events for i in ev.sources if i in known)
 
 
 def _row(ev: Event, k: int, story_sources: dict[str, Any], side_name: str, lang: str) -> str:
@@ -71,7 +83,8 @@ def _row(ev: Event, k: int, story_sources: dict[str, Any], side_name: str, lang:
         when += f' – <time datetime="{ev.end_date.isoformat()}">{ev.end_date.isoformat()}</time>'
     meta = [when]
     if ev.place:
-        meta.append(e(ev.place(lang)))
+        # (the script reads the page language's search text from the row: explorer.js)
+        meta.append(f'<span class="parley-ev-place">{e(ev.place(lang))}</span>')
     meta += [e(i18n.label(f"kind_event_{ev.kind}", lang)), e(side_name)]
     mark = (
         f'<span class="parley-ev-mark parley-ev-{ev.verification}">'
@@ -85,7 +98,9 @@ def _row(ev: Event, k: int, story_sources: dict[str, Any], side_name: str, lang:
     ]
     if ev.accounts:
         items = "".join(
-            f"<li>↔ {e(acc.text(lang))} <small>({e(', '.join(acc.sources))})</small></li>"
+            f"<li>↔ {e(acc.text(lang))} <small>("
+            + "; ".join(short_citation(story_sources[s]) for s in acc.sources if s in story_sources)
+            + ")</small></li>"
             for acc in ev.accounts
         )
         parts.append(
@@ -95,7 +110,7 @@ def _row(ev: Event, k: int, story_sources: dict[str, Any], side_name: str, lang:
     if ev.framing_note:
         parts.append(
             f'<p class="parley-ev-framing">✎ <b>{e(i18n.label("framing_note", lang))}:</b> '
-            f"{e(ev.framing_note(lang))}</p>"
+            f'<span class="parley-ev-note">{e(ev.framing_note(lang))}</span></p>'
         )
     cited = "".join(_source_line(story_sources[s], lang) for s in ev.sources if s in story_sources)
     parts.append(
@@ -138,12 +153,27 @@ def chart_points(events: pd.DataFrame, sides: pd.DataFrame) -> list[list[int]]:
     return [where.get(i, [-1, -1]) for i in events["id"]]
 
 
+# The page's own language's searchable texts are in each row of the list already (title,
+# summary, place, framing note: explorer.js reads them from there); the script data carries
+# the other language's and the id, so no text travels twice in a page.
+ROW_TEXTS = ("title", "summary", "place", "framing_note")
+
+
+def search_columns(lang: str) -> list[str]:
+    """The :data:`~parley.tables.explore.SEARCH_COLUMNS` a page in ``lang`` ships in its
+    script data (the rest are read from the rendered rows)."""
+    own = {f"{field}_{lang}" for field in ROW_TEXTS}
+    return [c for c in SEARCH_COLUMNS if c not in own]
+
+
 def script_data(story: Story, tables: Tables, lang: str) -> dict[str, Any]:
-    """What explorer.js needs: per event its filter fields, its search text (both languages,
-    joined as :func:`parley.tables.explore.search_haystack` joins them, not yet normalised:
-    the script normalises it as Python does) and its place in the chart; the labels."""
+    """What explorer.js needs: per event its filter fields, the part of its search text
+    the list does not show (the other language's texts and the id, joined as
+    :func:`parley.tables.explore.search_haystack` joins them, not yet normalised: the
+    script adds the row's own texts and normalises as Python does) and its place in the
+    chart; the labels."""
     ev = tables["events"]
-    texts = [ev[c].astype(str).tolist() for c in SEARCH_COLUMNS if c in ev.columns]
+    texts = [ev[c].astype(str).tolist() for c in search_columns(lang) if c in ev.columns]
     points = chart_points(ev, tables["sides"])
     end = ev["end_date"]
     rows = [

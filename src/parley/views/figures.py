@@ -35,25 +35,37 @@ class FigureSpec:
     builder: Builder
     description: str | None  # i18n label key of the text shown beside the chart
     cites: str | None  # the Story list whose sources the figure shows
+    # The builder for exports (pages and decks), when it differs: there the page's own
+    # elements (the event list and its cards) carry what the live chart's hovers must.
+    exported: Builder | None = None
 
     def build(
-        self, t: Tables, as_of: pd.Timestamp, lang: str, variant: Variant = "page"
+        self,
+        t: Tables,
+        as_of: pd.Timestamp,
+        lang: str,
+        variant: Variant = "page",
+        *,
+        exported: bool = False,
     ) -> Plot | str:
-        """The figure in ``lang`` laid out for ``variant``; a variant other than the page's
-        has no text smaller than its own size (:func:`parley.charts.common.legible`)."""
+        """The figure in ``lang`` laid out for ``variant`` (``exported``: for a page or
+        deck); a variant other than the page's has no text smaller than its own size
+        (:func:`parley.charts.common.legible`)."""
         if variant not in VARIANTS:
             raise ValueError(f"unknown chart variant {variant!r}; known: {', '.join(VARIANTS)}")
-        made = self.builder(t, as_of, lang, variant)
+        builder = (self.exported or self.builder) if exported else self.builder
+        made = builder(t, as_of, lang, variant)
         if isinstance(made, str) or variant == "page":
             return made
         return legible(made, variant)
 
     def variants(self, t: Tables, as_of: pd.Timestamp, lang: str) -> dict[Variant, Plot | str]:
-        """Every variant of the figure that differs from the page's, the page's first."""
-        page = self.build(t, as_of, lang)
+        """Every variant of the figure that differs from the page's, the page's first, as
+        exports show them."""
+        page = self.build(t, as_of, lang, exported=True)
         out: dict[Variant, Plot | str] = {"page": page}
         for variant in VARIANTS[1:]:
-            made = self.build(t, as_of, lang, variant)
+            made = self.build(t, as_of, lang, variant, exported=True)
             if isinstance(made, str) or isinstance(page, str):
                 differs = made != page
             else:  # plots hold numpy arrays: compared as the JSON they become
@@ -65,6 +77,12 @@ class FigureSpec:
 
 def _timeline(t: Tables, as_of: pd.Timestamp, lang: str, variant: Variant) -> Plot:
     return timeline(t["events"], t["sources"], lang, sides=t["sides"], variant=variant)
+
+
+def _timeline_exported(t: Tables, as_of: pd.Timestamp, lang: str, variant: Variant) -> Plot:
+    return timeline(
+        t["events"], t["sources"], lang, sides=t["sides"], variant=variant, hover="brief"
+    )
 
 
 def _position_map(t: Tables, as_of: pd.Timestamp, lang: str, variant: Variant) -> Plot:
@@ -136,8 +154,8 @@ def _changes(t: Tables, as_of: pd.Timestamp, lang: str, variant: Variant) -> str
 
 
 REGISTRY: dict[str, FigureSpec] = {
-    "timeline": FigureSpec(_timeline, "timeline_desc", "events"),
-    "explorer": FigureSpec(_timeline, "timeline_desc", "events"),
+    "timeline": FigureSpec(_timeline, "timeline_desc", "events", _timeline_exported),
+    "explorer": FigureSpec(_timeline, "timeline_desc", "events", _timeline_exported),
     "position-map": FigureSpec(_position_map, "position_map_desc", "positions"),
     "trajectories": FigureSpec(_trajectories, "trajectories_desc", "positions"),
     "zone-of-agreement": FigureSpec(_zone, "zone_desc", "positions"),

@@ -374,6 +374,30 @@
   }
 
   /**
+   * A page's timeline markers stand for events whose details (summary, sources) the
+   * explorer's card holds (the hover shows only title and date): on a page without the
+   * explorer, a click on a marker opens the event there (layout.meta.parley_events names
+   * the explorer's page; the marker's first custom datum is the event id).
+   */
+  function openEvents(div, meta) {
+    var page = meta.parley_events;
+    if (typeof page !== "string" || document.querySelector("[data-parley-explorer]")) {
+      return;
+    }
+    if (div.__parleyOpenEvent) {
+      div.removeListener("plotly_click", div.__parleyOpenEvent);
+    }
+    div.__parleyOpenEvent = function (event) {
+      var point = event && event.points && event.points[0];
+      var id = point && (Array.isArray(point.customdata) ? point.customdata[0] : point.customdata);
+      if (typeof id === "string" && id) {
+        window.location.href = page + "#event=" + encodeURIComponent(id);
+      }
+    };
+    div.on("plotly_click", div.__parleyOpenEvent);
+  }
+
+  /**
    * Draw one chart. opts.height overrides the figure's height; opts.adapt(layout, div, data)
    * may adjust the layout (narrow screens). Resolves with the div once plotly has drawn.
    */
@@ -408,6 +432,9 @@
     }).then(function () {
       if (taken) {
         controlBar(div, taken, plainLabel((layout.title || {}).text || ""));
+      }
+      if (opts.controls) {
+        openEvents(div, layout.meta || {});
       }
       div.setAttribute("data-drawn", "true");
       return div;

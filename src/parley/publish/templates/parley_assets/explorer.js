@@ -201,6 +201,19 @@
 
   // --- one explorer on the page ----------------------------------------------------------
 
+  var ROW_TEXTS = [".parley-ev-open", ".parley-ev-summary", ".parley-ev-place", ".parley-ev-note"];
+
+  /** The searchable texts an event's row shows: title, summary, place, framing note. */
+  function rowText(row) {
+    if (!row) {
+      return "";
+    }
+    return ROW_TEXTS.map(function (sel) {
+      var el = row.querySelector(sel);
+      return el ? el.textContent : "";
+    }).join(" ");
+  }
+
   var CHUNK = 100; // rows put in the list at a time: 10,000 stay fast to filter
 
   function Explorer(root) {
@@ -208,13 +221,15 @@
     this.root = root;
     this.data = JSON.parse(root.querySelector("script.parley-explorer-data").textContent);
     this.events = this.data.events;
-    this.byId = {};
-    this.events.forEach(function (ev, k) {
-      ev.h = normalise(ev.t);
-      self.byId[ev.id] = k;
-    });
     this.list = root.querySelector("[data-parley-list]");
     this.rows = Array.prototype.slice.call(this.list.querySelectorAll("li.parley-ev"));
+    this.byId = {};
+    this.events.forEach(function (ev, k) {
+      // The page's own language's texts are read from the event's row (the script data
+      // holds only the other language's and the id: views/explorer.py's search_columns).
+      ev.h = normalise(rowText(self.rows[k]) + " " + ev.t);
+      self.byId[ev.id] = k;
+    });
     this.form = root.querySelector("form.parley-ex-filters");
     this.count = root.querySelector(".parley-ex-count");
     this.more = root.querySelector(".parley-ex-more");
