@@ -234,6 +234,10 @@ LABELS: dict[str, dict[Lang, str]] = {
         "ja": "このうち{n}件は、上の一覧でそれぞれの出来事に記載しています(注記も含む)。",
         "en": "{n} of them are listed above, each with the events it backs (notes included).",
     },
+    "sources_all_above": {
+        "ja": "いずれも上の一覧で、それぞれの出来事に記載しています(注記も含む)。",
+        "en": "All are listed above, each with the events it backs (notes included).",
+    },
     "explorer_share": {"ja": "この表示を共有するコード", "en": "Code to share this view"},
     "explorer_paste": {"ja": "コードを貼って開く", "en": "Paste a code to open it"},
     "explorer_open": {"ja": "開く", "en": "Open"},

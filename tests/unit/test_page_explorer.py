@@ -141,4 +141,4 @@ def test_a_source_list_counts_what_the_page_lists_above_and_lists_the_rest(mini_
     assert html.count("<li>") == 1 and "General Assembly adopts resolution" in html
     assert "2 of them are listed above" in html
     none_left = blocks.sources(mini_story, ids, "ja", listed_above=frozenset(ids))
-    assert "<ol>" not in none_left and "3件は、上の一覧" in none_left
+    assert "<ol>" not in none_left and "いずれも上の一覧で" in none_left

@@ -214,7 +214,7 @@ def sources(
     summary = ", ".join(f"{e(i18n.label(f'kind_{k}', lang))} {n}" for k, n in kinds.most_common())
     rest = [s for s in chosen if s.id not in listed_above]
     above = len(chosen) - len(rest)
-    said = e(i18n.label("sources_above", lang).format(n=above))
+    said = e(i18n.label("sources_above" if rest else "sources_all_above", lang).format(n=above))
     said = f'<p class="parley-sources-above">{said}</p>' if above else ""
     items = f"<ol>{''.join(source_item(s, lang) for s in rest)}</ol>" if rest else ""
     return (
