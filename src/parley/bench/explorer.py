@@ -83,7 +83,7 @@ def explorer_page(data_dir: Path, out: Path, lang: str = "en") -> tuple[Path, li
 
     story = load_story(data_dir)
     tables = build_tables(story)
-    fig = timeline(tables["events"], tables["sources"], lang, sides=tables["sides"])
+    fig = timeline(tables["events"], tables["sources"], lang, sides=tables["sides"], hover="brief")
     styles, scripts, _ = page_assets(render.trace_types([fig]))
     head = "".join(f"<style>{style_safe_css(s)}</style>" for s in styles)
     body = render.chart_html(to_plain(fig), "chart-0-0") + explorer_html(story, tables, lang)
