@@ -26,7 +26,9 @@ def open_app(page: Any, url: str) -> float:
     from playwright.sync_api import expect
 
     started = time.perf_counter()
-    page.goto(url, wait_until="commit")
+    # The server answers once a kernel is there: on a busy machine, while its pools fill,
+    # that can take longer than Playwright's default 30 s.
+    page.goto(url, wait_until="commit", timeout=LOAD_TIMEOUT_MS)
     message = page.locator("#loading_text")
     message.wait_for(timeout=LOAD_TIMEOUT_MS)
     # Voilà's own "Running ..." heading is parsed just before parley's script rewrites it:
