@@ -6,6 +6,12 @@
 // (the promise is kept on globalThis, so later charts, and charts of other kernels on the
 // same page, reuse it).
 //
+// A chart far below the fold is drawn when the reader scrolls towards it (within a screen of
+// the viewport), not on load: a page of seven charts drew them all before its first was live,
+// and on a shared machine that drawing was most of what a page cost (the app bench). Until
+// it is drawn a chart keeps its box at the figure's height, so the page does not jump and
+// the charts below stay below.
+//
 // The state (_figure_data, _figure_layout, _figure_rev) is the figure as of the kernel's
 // last sync; later changes arrive as custom messages numbered by revision. A view draws the
 // state, then applies the messages that follow the revision it drew, in order; a view that
@@ -54,21 +60,36 @@ async function plotlyFor(model) {
 
 const clone = (value) => (value === undefined ? value : structuredClone(value));
 
-/** Resolves once `el` is laid out with a width (a view is rendered before it is attached). */
-function laidOut(el, signal) {
+// How near the viewport a chart's box must come to be drawn: one screen above or below.
+const NEAR = "100% 0px";
+const PLOTLY_HEIGHT = 450; // plotly.js's default layout height
+
+/** Resolves once `el` is laid out with a width (a view is rendered before it is attached)
+ * and is within a screen of the viewport. */
+function laidOutAndNear(el, signal) {
   return new Promise((resolve) => {
-    if (el.isConnected && el.clientWidth > 0) {
-      resolve();
-      return;
-    }
-    const observer = new ResizeObserver(() => {
-      if (el.isConnected && el.clientWidth > 0) {
-        observer.disconnect();
+    let near = false;
+    const done = () => {
+      sized.disconnect();
+      seen.disconnect();
+    };
+    const check = () => {
+      if (near && el.isConnected && el.clientWidth > 0) {
+        done();
         resolve();
       }
-    });
-    observer.observe(el);
-    signal?.addEventListener("abort", () => observer.disconnect());
+    };
+    const sized = new ResizeObserver(check);
+    const seen = new IntersectionObserver(
+      (entries) => {
+        near = entries.some((entry) => entry.isIntersecting);
+        check();
+      },
+      { rootMargin: NEAR },
+    );
+    sized.observe(el);
+    seen.observe(el);
+    signal?.addEventListener("abort", done);
   });
 }
 
@@ -79,7 +100,9 @@ function render({ model, el, signal }) {
 
   let Plotly = null; // the plotly.js that drew div
   let shown = -1; // the revision of the figure this view shows (or has queued)
-  let queue = laidOut(el, signal);
+  // The figure's height, held until the first draw (so that an undrawn chart takes its room).
+  div.style.minHeight = `${(model.get("_figure_layout") || {}).height || PLOTLY_HEIGHT}px`;
+  let queue = laidOutAndNear(el, signal);
   const run = (step) => {
     queue = queue.then(step).catch((err) => console.warn("parley chart:", err));
   };
@@ -99,6 +122,7 @@ function render({ model, el, signal }) {
       const first = Plotly !== wanted;
       Plotly = wanted;
       await Plotly.react(div, data, layout, config());
+      div.style.minHeight = "";
       if (first) {
         div.on("plotly_click", (event) => {
           const point = event && event.points && event.points[0];
