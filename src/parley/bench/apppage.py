@@ -101,6 +101,14 @@ class PageProfile:
     charts: int = 0
 
 
+def _server_processes(server: appbench.AppServer) -> list[int]:
+    """The server's own processes (`make` and Voilà), not its kernels."""
+    pids = [server.pid, *appbench.descendants(server.pid)]
+    kernels = {p for p in pids if "ipykernel" in appbench._cmdline(p)}
+    kernels |= {c for k in kernels for c in appbench.descendants(k)}
+    return [p for p in pids if p not in kernels]
+
+
 def profile_page(server: appbench.AppServer, browser: Any) -> PageProfile:
     """One page on ``server``, alone, in a fresh context (see the module's docstring)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -137,9 +145,9 @@ def profile_page(server: appbench.AppServer, browser: Any) -> PageProfile:
         cdp.on("Network.responseReceived", responded)
         cdp.on("Network.loadingFinished", finished)
         cdp.on("Network.webSocketFrameReceived", received)
-        pids = [server.pid, *appbench.descendants(server.pid)]
-        server_before = appbench.cpu_seconds([server.pid])
-        all_before = appbench.cpu_seconds(pids)
+        serving = _server_processes(server)  # make, voila (its kernels apart)
+        server_before = appbench.cpu_seconds(serving)
+        all_before = appbench.cpu_seconds([server.pid, *appbench.descendants(server.pid)])
         began_ms = time.time() * 1000
         page.goto(f"{server.url}/voila/render/{appbench.NOTEBOOK}", wait_until="commit")
         deadline = time.monotonic() + appbench.READER_TIMEOUT
@@ -156,7 +164,7 @@ def profile_page(server: appbench.AppServer, browser: Any) -> PageProfile:
         context.close()  # the page's kernel is shut down, as when a reader leaves
     appbench.wait_quiet(server, time.monotonic() + SETTLE, every=1.0)
     now = [server.pid, *appbench.descendants(server.pid)]
-    profile.server_cpu_s = appbench.cpu_seconds([server.pid]) - server_before
+    profile.server_cpu_s = appbench.cpu_seconds(serving) - server_before
     # (a kernel that stopped meanwhile takes its CPU time with it: this is a lower bound)
     profile.kernels_cpu_s = appbench.cpu_seconds(now) - all_before - profile.server_cpu_s
     return profile
