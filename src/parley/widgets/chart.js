@@ -64,31 +64,44 @@ const clone = (value) => (value === undefined ? value : structuredClone(value));
 const NEAR = "100% 0px";
 const PLOTLY_HEIGHT = 450; // plotly.js's default layout height
 
+/** The element `el` scrolls in (Voilà's and JupyterLab's pages scroll a panel, not the
+ * document); null: the viewport. The margin around the viewport applies to it. */
+function scroller(el) {
+  const page = [document.body, document.documentElement];
+  for (let node = el.parentElement; node && !page.includes(node); node = node.parentElement) {
+    const scrolls = /^(auto|scroll|overlay)$/.test(getComputedStyle(node).overflowY);
+    if (scrolls && node.scrollHeight > node.clientHeight) {
+      return node;
+    }
+  }
+  return null;
+}
+
 /** Resolves once `el` is laid out with a width (a view is rendered before it is attached)
- * and is within a screen of the viewport. */
+ * and is within a screen of what its reader sees. */
 function laidOutAndNear(el, signal) {
   return new Promise((resolve) => {
-    let near = false;
+    let seen = null; // watches how near the view is, once it is laid out
+    const sized = new ResizeObserver(() => {
+      if (seen || !el.isConnected || el.clientWidth <= 0) {
+        return;
+      }
+      seen = new IntersectionObserver(
+        (entries) => {
+          if (entries.some((entry) => entry.isIntersecting)) {
+            done();
+            resolve();
+          }
+        },
+        { root: scroller(el), rootMargin: NEAR },
+      );
+      seen.observe(el);
+    });
     const done = () => {
       sized.disconnect();
-      seen.disconnect();
+      seen?.disconnect();
     };
-    const check = () => {
-      if (near && el.isConnected && el.clientWidth > 0) {
-        done();
-        resolve();
-      }
-    };
-    const sized = new ResizeObserver(check);
-    const seen = new IntersectionObserver(
-      (entries) => {
-        near = entries.some((entry) => entry.isIntersecting);
-        check();
-      },
-      { rootMargin: NEAR },
-    );
     sized.observe(el);
-    seen.observe(el);
     signal?.addEventListener("abort", done);
   });
 }
