@@ -179,6 +179,9 @@ def test_overview_loads_and_draws_only_what_the_reader_sees(app: Server, page: A
     expect(last.locator(".gtitle")).to_have_text(i18n.label("voices_title", "en"), timeout=60_000)
     names, scripts, drawn = page.evaluate(PLOTLY_LOADED)
     assert len(names) == 1 and scripts == 1 and 1 < drawn < len(boxes), (names, scripts, drawn)
+    # The chart a screen above is drawn too, ahead of the reader scrolling back up to it.
+    above = page.locator(".parley-chart-widget").nth(len(boxes) - 2)
+    expect(above.locator(".main-svg").first).to_be_attached(timeout=30_000)
     assert_no_console_errors(page)
 
 
