@@ -64,6 +64,14 @@ def _parser() -> argparse.ArgumentParser:
         "--bursts", default="1,10,20,40", help="readers arriving at once, per fresh server"
     )
     a.add_argument("--pages", type=int, default=10, help="Chromium pages at once (0: none)")
+    a.add_argument(
+        "--one-page",
+        type=int,
+        default=0,
+        metavar="N",
+        help="instead: N single pages, one after another on one warm server, and where each "
+        "page's CPU and bytes go (bench-app-page.json)",
+    )
 
     s = sub.add_parser("schema", help="write the JSON Schema of every data file")
     s.add_argument("--out", type=Path, help="output folder (default: the data folder's schema/)")
@@ -181,7 +189,14 @@ def _bench_app(args: argparse.Namespace) -> int:
     if any(n < 1 or n > 200 for n in bursts) or not 0 <= args.pages <= 50:
         print("parley bench-app: 1-200 readers a burst, 0-50 pages", file=sys.stderr)
         return 2
+    if not 0 <= args.one_page <= 10:
+        print("parley bench-app: --one-page: 1-10 pages", file=sys.stderr)
+        return 2
     root = find_notebooks_dir().parent  # the repository: its Makefile and voila.json
+    if args.one_page:
+        from parley.bench.apppage import run as run_one_page
+
+        return run_one_page(root, args.out, args.one_page)
     return run_bench_app(root, args.out, bursts, args.pages)
 
 

@@ -8,7 +8,13 @@ import time
 from typing import Any
 
 import pytest
-from e2e_support import TIMINGS, Server, assert_no_console_errors, assert_plotly_once
+from e2e_support import (
+    PLOTLY_LOADED,
+    TIMINGS,
+    Server,
+    assert_no_console_errors,
+    assert_plotly_once,
+)
 
 from parley import i18n
 
@@ -141,6 +147,45 @@ def test_page_language_from_the_url_and_back_in_place(app: Server, page: Any) ->
     assert outside == []
 
 
+# What only a page with plotly's own renderer would fetch: app pages draw with the Chart
+# widget, so voila.json keeps JupyterLab's plotly extension (megabytes of script) off them.
+UNUSED_ON_APP_PAGES = ("/labextensions/jupyterlab-plotly/",)
+CHART_BOXES = """() => [...document.querySelectorAll('.parley-chart-widget')].map((d) =>
+  [!!d.querySelector('.main-svg'), Math.round(d.getBoundingClientRect().height)])"""
+
+
+def test_overview_loads_and_draws_only_what_the_reader_sees(app: Server, page: Any) -> None:
+    """The first screen's chart is drawn, plotly.js runs once, plotly's JupyterLab extension
+    is not fetched; a chart far below is drawn when the reader scrolls to it, in the
+    language switched to meanwhile, and until then its box holds the chart's height."""
+    from playwright.sync_api import expect
+
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    open_app(page, f"{app.url}/voila/render/01-overview.ipynb")
+    title = page.locator(".js-plotly-plot .gtitle").first
+    expect(title).to_have_text(i18n.label("timeline_title", "ja"), timeout=60_000)
+    assert_plotly_once(page, charts=1)
+    assert not [u for u in requested if any(path in u for path in UNUSED_ON_APP_PAGES)]
+
+    boxes = page.evaluate(CHART_BOXES)
+    assert len(boxes) >= 6, boxes  # the overview's figures, each a Chart widget
+    assert boxes[0][0] and not boxes[-1][0], f"[drawn, height px]: {boxes}"
+    assert all(height >= 400 for drawn, height in boxes if not drawn), boxes
+
+    switch_language(page, "en")
+    expect(title).to_have_text(i18n.label("timeline_title", "en"), timeout=60_000)
+    last = page.locator(".parley-chart-widget").last
+    last.scroll_into_view_if_needed()
+    expect(last.locator(".gtitle")).to_have_text(i18n.label("voices_title", "en"), timeout=60_000)
+    names, scripts, drawn = page.evaluate(PLOTLY_LOADED)
+    assert len(names) == 1 and scripts == 1 and 1 < drawn < len(boxes), (names, scripts, drawn)
+    # The chart a screen above is drawn too, ahead of the reader scrolling back up to it.
+    above = page.locator(".parley-chart-widget").nth(len(boxes) - 2)
+    expect(above.locator(".main-svg").first).to_be_attached(timeout=30_000)
+    assert_no_console_errors(page)
+
+
 def test_explorer_search_redraws_its_chart(app: Server, page: Any) -> None:
     from playwright.sync_api import expect
 
@@ -148,6 +193,8 @@ def test_explorer_search_redraws_its_chart(app: Server, page: Any) -> None:
     assert_no_code(page)
     search = page.get_by_placeholder(i18n.label("explorer_query_hint", "ja"))
     explorer = page.locator(".jupyter-widgets", has=search).first
+    # (a chart is drawn once the reader scrolls near it)
+    explorer.locator(".parley-chart-widget").first.scroll_into_view_if_needed()
     points = explorer.locator(".js-plotly-plot .scatterlayer .point")
     expect(points.first).to_be_visible(timeout=LOAD_TIMEOUT_MS)
     before = points.count()
@@ -180,6 +227,7 @@ def test_clicking_a_point_opens_its_card(app: Server, page: Any) -> None:
     open_app(page, f"{app.url}/voila/render/02-timeline.ipynb")
     search = page.get_by_placeholder(i18n.label("explorer_query_hint", "ja"))
     explorer = page.locator(".jupyter-widgets", has=search).first
+    explorer.locator(".parley-chart-widget").first.scroll_into_view_if_needed()
     # The main plot's points (the range slider below draws a small copy of each).
     points = explorer.locator(".js-plotly-plot .cartesianlayer .scatterlayer .point")
     expect(points.first).to_be_visible(timeout=LOAD_TIMEOUT_MS)

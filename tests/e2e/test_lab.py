@@ -99,6 +99,8 @@ def test_widget_charts_fill_their_box(lab: Server, page: Any) -> None:
     """The explorer's chart is drawn before its box is on the page (plotly's 700 px
     default); the chart measures its box again once drawn and once the kernel is idle."""
     open_and_run_all(lab, page, "02-timeline.ipynb", workspace="e2e-widgets")
+    # (a chart is drawn once the reader scrolls near it)
+    page.locator(".jp-Notebook .parley-chart-widget").first.scroll_into_view_if_needed()
     try:
         page.wait_for_function(
             f"() => {{ const w = ({WIDGET_CHART_WIDTHS})(); "

@@ -6,6 +6,12 @@
 // (the promise is kept on globalThis, so later charts, and charts of other kernels on the
 // same page, reuse it).
 //
+// A chart far below the fold is drawn when the reader scrolls towards it (within a screen of
+// the viewport), not on load: a page of seven charts drew them all before its first was live,
+// and on a shared machine that drawing was most of what a page cost (the app bench). Until
+// it is drawn a chart keeps its box at the figure's height, so the page does not jump and
+// the charts below stay below.
+//
 // The state (_figure_data, _figure_layout, _figure_rev) is the figure as of the kernel's
 // last sync; later changes arrive as custom messages numbered by revision. A view draws the
 // state, then applies the messages that follow the revision it drew, in order; a view that
@@ -54,21 +60,49 @@ async function plotlyFor(model) {
 
 const clone = (value) => (value === undefined ? value : structuredClone(value));
 
-/** Resolves once `el` is laid out with a width (a view is rendered before it is attached). */
-function laidOut(el, signal) {
-  return new Promise((resolve) => {
-    if (el.isConnected && el.clientWidth > 0) {
-      resolve();
-      return;
+// How near the viewport a chart's box must come to be drawn: one screen above or below.
+const NEAR = "100% 0px";
+const PLOTLY_HEIGHT = 450; // plotly.js's default layout height
+
+/** The element `el` scrolls in (Voilà's and JupyterLab's pages scroll a panel, not the
+ * document); null: the viewport. The margin around the viewport applies to it. */
+function scroller(el) {
+  const page = [document.body, document.documentElement];
+  for (let node = el.parentElement; node && !page.includes(node); node = node.parentElement) {
+    const scrolls = /^(auto|scroll|overlay)$/.test(getComputedStyle(node).overflowY);
+    if (scrolls && node.scrollHeight > node.clientHeight) {
+      return node;
     }
-    const observer = new ResizeObserver(() => {
-      if (el.isConnected && el.clientWidth > 0) {
-        observer.disconnect();
-        resolve();
+  }
+  return null;
+}
+
+/** Resolves once `el` is laid out with a width (a view is rendered before it is attached)
+ * and is within a screen of what its reader sees. */
+function laidOutAndNear(el, signal) {
+  return new Promise((resolve) => {
+    let seen = null; // watches how near the view is, once it is laid out
+    const sized = new ResizeObserver(() => {
+      if (seen || !el.isConnected || el.clientWidth <= 0) {
+        return;
       }
+      seen = new IntersectionObserver(
+        (entries) => {
+          if (entries.some((entry) => entry.isIntersecting)) {
+            done();
+            resolve();
+          }
+        },
+        { root: scroller(el), rootMargin: NEAR },
+      );
+      seen.observe(el);
     });
-    observer.observe(el);
-    signal?.addEventListener("abort", () => observer.disconnect());
+    const done = () => {
+      sized.disconnect();
+      seen?.disconnect();
+    };
+    sized.observe(el);
+    signal?.addEventListener("abort", done);
   });
 }
 
@@ -79,7 +113,9 @@ function render({ model, el, signal }) {
 
   let Plotly = null; // the plotly.js that drew div
   let shown = -1; // the revision of the figure this view shows (or has queued)
-  let queue = laidOut(el, signal);
+  // The figure's height, held until the first draw (so that an undrawn chart takes its room).
+  div.style.minHeight = `${(model.get("_figure_layout") || {}).height || PLOTLY_HEIGHT}px`;
+  let queue = laidOutAndNear(el, signal);
   const run = (step) => {
     queue = queue.then(step).catch((err) => console.warn("parley chart:", err));
   };
@@ -99,6 +135,7 @@ function render({ model, el, signal }) {
       const first = Plotly !== wanted;
       Plotly = wanted;
       await Plotly.react(div, data, layout, config());
+      div.style.minHeight = "";
       if (first) {
         div.on("plotly_click", (event) => {
           const point = event && event.points && event.points[0];
