@@ -206,3 +206,30 @@ def test_what_the_template_stands_in_for() -> None:
     assert not forkable(["/usr/bin/other-python", *launcher[1:]], {})
     assert not forkable(["julia", "kernel.jl", "k.json"], {})
     assert forkserver.TEMPLATE_MODULE == "parley.appkernel"
+
+
+def test_a_dead_template_takes_its_kernels_and_launches_fall_back(
+    fork_provisioner: None, tmp_path: Path, caplog: Any
+) -> None:
+    caplog.set_level(logging.WARNING)
+    km = start(tmp_path)
+    pid = km.provisioner.pid
+    template = _Shared.server
+    assert template is not None
+    _, reply = run(km, "1")  # running (its parent poller too)
+    assert reply["status"] == "ok"
+    template.process.kill()  # no goodbye: its kernels are orphans
+    template.process.wait()
+    wait_gone(pid, timeout=30)  # a kernel ends when its parent does, as a launched one
+    deadline = time.monotonic() + 10
+    while km.is_alive():
+        assert time.monotonic() < deadline
+        time.sleep(0.1)  # poll the provisioner
+    km.cleanup_resources()
+    after = start(tmp_path)  # the template has gone: a normal launch, said once
+    try:
+        out, reply = run(after, "import os; print(os.getppid())")
+        assert reply["status"] == "ok" and int(out) == os.getpid()
+        assert [r.getMessage() for r in caplog.records if "fork server" in r.getMessage()]
+    finally:
+        after.shutdown_kernel(now=True)

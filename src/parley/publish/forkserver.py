@@ -205,6 +205,11 @@ def _become_kernel(
     atexit._clear()  # the template's exit handlers are not the kernel's
     spec = importlib.util.find_spec("ipykernel_launcher")
     sys.argv = [spec.origin if spec and spec.origin else "ipykernel_launcher", *argv[3:]]
+    if "JPY_PARENT_PID" in env:
+        # A kernel ends when its parent does; ipykernel read $JPY_PARENT_PID when the
+        # template imported it, so the kernel's parent (the template) is given here.
+        os.environ["JPY_PARENT_PID"] = str(os.getppid())
+        sys.argv.append(f"--IPKernelApp.parent_handle={os.getppid()}")
     sys.path[0] = os.getcwd()  # as `python -m` puts it
     if after_fork:
         after_fork()
@@ -463,6 +468,8 @@ class ForkProvisioner(LocalProvisioner):  # type: ignore[misc]
             server = await loop.run_in_executor(None, _Shared.get, self.log)
             if server is not None:
                 env = {str(k): str(v) for k, v in (kwargs.get("env") or os.environ).items()}
+                if not kwargs.get("independent"):
+                    env["JPY_PARENT_PID"] = str(os.getpid())  # as jupyter_client's launch
                 cwd = str(kwargs.get("cwd") or os.getcwd())
                 try:
                     kernel = await loop.run_in_executor(None, server.launch, cmd, env, cwd)
