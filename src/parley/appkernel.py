@@ -6,10 +6,11 @@ ipywidgets, pandas, plotly's figures, parley's notebook API and everything below
 loads the story into :func:`parley.nb.story`'s cache, then forks a kernel per request.
 Nothing here starts a thread (:func:`parley.publish.forkserver.serve` checks).
 
-What a kernel reads from its environment is read after the fork, in the kernel, with the
-kernel's own environment (the language, Voilà's variables: :mod:`parley.settings` reads
-them when asked, never at import); the story is the one thing loaded before, so a kernel
-whose data folder is not the template's drops it (:func:`after_fork`).
+What a kernel reads from its environment must be read after the fork, with the kernel's
+own environment: :mod:`parley.settings` reads Voilà's variables and the data folder when
+asked, never at import; what modules read at import is read again in :func:`after_fork`
+(the language :mod:`parley.i18n` starts with, ipywidgets' ``JUPYTER_WIDGETS_ECHO``), and
+the story, loaded in the template, is dropped by a kernel whose data folder is another.
 """
 
 from __future__ import annotations
@@ -19,11 +20,11 @@ from pathlib import Path
 
 import ipykernel.ipkernel  # the kernel class the kernel application starts
 import ipykernel.kernelapp  # noqa: F401
-import ipywidgets  # noqa: F401
 import pandas  # noqa: F401
 import plotly.graph_objects  # noqa: F401
+from ipywidgets.widgets import widget
 
-from parley import nb, settings
+from parley import i18n, nb, settings
 from parley.publish.forkserver import serve
 
 _loaded: list[Path] = []  # the data folder whose story the template loaded
@@ -41,11 +42,16 @@ def preload() -> None:
         nb.tables.cache_clear()
         return
     _loaded.append(folder)
+    if widget._instances:  # a widget made here would be every kernel's, with no comm
+        raise RuntimeError("the kernel template made widgets")
 
 
 def after_fork() -> None:
-    """In each kernel before it starts: keep the template's story only if it is this
+    """In each kernel before it starts, its environment set: what modules read from the
+    environment at import, read again; the template's story kept only if it is this
     kernel's (its $PARLEY_DATA or working folder may differ)."""
+    i18n.set_lang(settings.language())
+    widget.JUPYTER_WIDGETS_ECHO = widget.envset("JUPYTER_WIDGETS_ECHO", default=True)
     if not _loaded or settings.data_dir().resolve() != _loaded[0]:
         nb.story.cache_clear()
         nb.tables.cache_clear()

@@ -90,8 +90,10 @@ def start(tmp_path: Path, **env: str) -> KernelManager:
 
 
 def test_a_forked_kernel_runs_with_its_own_env_and_folder(
-    fork_provisioner: None, tmp_path: Path
+    fork_provisioner: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The template runs in Japanese (this process's environment); the kernel in English.
+    monkeypatch.setenv("PARLEY_LANG", "ja")
     km = start(tmp_path, PARLEY_LANG="en", PARLEY_FORK_TEST="mine")
     try:
         assert isinstance(km.provisioner, ForkProvisioner)
@@ -101,8 +103,8 @@ def test_a_forked_kernel_runs_with_its_own_env_and_folder(
         out, reply = run(
             km,
             "import os, sys, threading\n"
-            "from parley import settings\n"
-            "print(os.getcwd(), os.environ['PARLEY_FORK_TEST'], settings.language(),\n"
+            "from parley import i18n\n"
+            "print(os.getcwd(), os.environ['PARLEY_FORK_TEST'], i18n.get_lang(),\n"
             "      os.getppid(), os.getpid(), os.getpgid(0), os.getsid(0), sys.path[0],\n"
             "      'pandas' in sys.modules)",
         )
@@ -233,3 +235,28 @@ def test_a_dead_template_takes_its_kernels_and_launches_fall_back(
         assert [r.getMessage() for r in caplog.records if "fork server" in r.getMessage()]
     finally:
         after.shutdown_kernel(now=True)
+
+
+def test_after_fork_reads_again_what_modules_read_at_import(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from ipywidgets.widgets import widget
+
+    from parley import appkernel, i18n, nb, settings
+
+    before = i18n.get_lang()
+    monkeypatch.setenv("PARLEY_LANG", "en" if before == "ja" else "ja")
+    monkeypatch.setenv("JUPYTER_WIDGETS_ECHO", "0")
+    monkeypatch.setattr(widget, "JUPYTER_WIDGETS_ECHO", True)
+    monkeypatch.setattr(appkernel, "_loaded", [settings.data_dir().resolve()])
+    nb.story()  # the template's story
+    try:
+        appkernel.after_fork()
+        assert i18n.get_lang() != before
+        assert widget.JUPYTER_WIDGETS_ECHO is False
+        assert nb.story.cache_info().currsize == 1  # the same data folder: kept
+        monkeypatch.setenv("PARLEY_DATA", str(tmp_path))  # another story
+        appkernel.after_fork()
+        assert nb.story.cache_info().currsize == 0
+    finally:
+        i18n.set_lang(before)
