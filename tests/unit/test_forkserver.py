@@ -260,3 +260,14 @@ def test_after_fork_reads_again_what_modules_read_at_import(
         assert nb.story.cache_info().currsize == 0
     finally:
         i18n.set_lang(before)
+
+
+def test_app_mode_chooses_the_fork_provisioner_by_its_entry_point() -> None:
+    import json
+
+    root = Path(__file__).resolve().parents[2]
+    config = json.loads((root / "voila.json").read_text(encoding="utf-8"))
+    name = config["KernelProvisionerFactory"]["default_provisioner_name"]
+    factory = KernelProvisionerFactory.instance()
+    assert factory._check_availability(name)  # registered (pyproject.toml's entry point)
+    assert factory.provisioners[name].load() is ForkProvisioner
