@@ -271,3 +271,23 @@ def test_app_mode_chooses_the_fork_provisioner_by_its_entry_point() -> None:
     factory = KernelProvisionerFactory.instance()
     assert factory._check_availability(name)  # registered (pyproject.toml's entry point)
     assert factory.provisioners[name].load() is ForkProvisioner
+
+
+def test_a_kernel_that_cannot_start_is_refused_and_the_template_serves_on(tmp_path: Path) -> None:
+    server = ForkServer()
+    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", str(tmp_path / "k.json")]
+    try:
+        assert server.wait_ready()
+        with pytest.raises(forkserver.Refused, match="failed before it started"):
+            server.launch(argv, dict(os.environ), str(tmp_path / "no-such-folder"))
+        kernel = server.launch(argv, dict(os.environ), str(tmp_path))  # the next one works
+        assert kernel.poll() is None
+        kernel.kill()
+        assert kernel.wait(timeout=20) == -signal.SIGKILL
+        wait_gone(kernel.pid)
+        deadline = time.monotonic() + 10
+        while children(server.process.pid):  # the refused child too: reaped, no zombie
+            assert time.monotonic() < deadline, children(server.process.pid)
+            time.sleep(0.1)  # poll /proc
+    finally:
+        server.stop()

@@ -37,6 +37,7 @@ import json
 import logging
 import os
 import random
+import select
 import selectors
 import shutil
 import signal
@@ -163,7 +164,11 @@ def _fork(
                 os._exit(code)
     os.close(ready_w)
     with os.fdopen(ready_r, "rb") as ready:
-        started = ready.read(1)  # the child has its session, folder and environment
+        # The child has its session, folder and environment (or has failed: end of file).
+        answered, _, _ = select.select([ready], [], [], REQUEST_TIMEOUT)
+        started = ready.read(1) if answered else b""
+    if not started:
+        _signal_group(pid, signal.SIGKILL)  # (reaped by the loop)
     try:
         if started:
             _send(conn, {"pid": pid})
