@@ -65,7 +65,7 @@ def test_forked_kernels_count_as_kernels_and_their_template_does_not() -> None:
     code = (
         "import os, sys, time\n"
         "pid = os.fork()\n"
-        "print('forked' if pid else 'child', flush=True)\n"
+        "os.write(1, b'forked\\n' if pid else b'child\\n')  # one write: lines never mix\n"
         "time.sleep(30)\n"
     )
     template = subprocess.Popen(
