@@ -96,6 +96,7 @@ class Server:
     url: str  # http://127.0.0.1:PORT (no trailing slash)
     log: Path
     token: str = ""
+    pid: int = 0  # the server's command (its process group)
 
 
 @contextmanager
@@ -109,7 +110,7 @@ def serve(
         )
     try:
         wait_until_answering(url + ready_path, proc, log)
-        yield Server(url, log)
+        yield Server(url, log, pid=proc.pid)
     finally:
         _stop(proc)
 

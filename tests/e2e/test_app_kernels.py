@@ -85,6 +85,29 @@ def open_reader(chromium: Any, server: Server) -> tuple[Any, str]:
     return page, str(kernel)
 
 
+def assert_forked(server: Server, timeout: float = 60) -> None:
+    """Every kernel the server runs was forked from its kernel template (voila.json's
+    provisioner), none launched as `python -m ipykernel_launcher` (a silent fallback).
+    Counted once the count is stable (refills may be starting)."""
+    from parley.bench.app import TEMPLATE, _cmdline, descendants, kernel_pids
+
+    deadline = time.monotonic() + timeout
+    while True:
+        log = server.log.read_text(encoding="utf-8", errors="replace")
+        started = re.findall(r"Kernel started: ([0-9a-f-]+)", log)
+        running = [k for k in started if kernel_alive(server, k)]
+        tree = descendants(server.pid)
+        forked = kernel_pids(server.pid)
+        templates = [p for p in tree if TEMPLATE in _cmdline(p) and p not in forked]
+        launched = [p for p in tree if "ipykernel_launcher" in _cmdline(p)]
+        assert not launched, "kernels launched without the fork server"
+        assert len(templates) == 1, templates
+        if running and len(forked) == len(running):
+            return
+        assert time.monotonic() < deadline, (len(forked), len(running))
+        time.sleep(1)  # a refill between the log and the process list: look again
+
+
 def wait_until_gone(server: Server, kernel_id: str, timeout: float) -> float:
     started = time.monotonic()
     while time.monotonic() - started < timeout:
@@ -105,6 +128,7 @@ def test_closed_and_vanished_pages_free_their_kernels(short_culling: Server, chr
     closing, closing_kernel = open_reader(chromium, server)
     vanishing, vanishing_kernel = open_reader(chromium, server)
     assert len({staying_kernel, closing_kernel, vanishing_kernel}) == 3
+    assert_forked(server)  # the pool's and the refills'
 
     # The tab closes: its page asks the server to shut the kernel down (the _xsrf fix).
     closing.close(run_before_unload=True)

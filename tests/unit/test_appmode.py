@@ -256,3 +256,48 @@ def test_kernel_starts_queue_one_per_turn(monkeypatch: pytest.MonkeyPatch) -> No
         ["k1", "k2"],
         ["k1", "k2", "k3"],
     ]
+
+
+def test_a_kernel_too_fast_to_be_seen_busy_passes_its_turn_once_quiet(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A forked kernel runs each cell between two looks at its state (idle at every look);
+    its activity stamps moving count as having run, and the turn passes once they stop."""
+    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+
+    from parley.publish import appserver
+
+    started: list[str] = []
+
+    async def start(self: Any, *args: Any, **kwargs: Any) -> str:
+        kernel_id = f"k{len(started) + 1}"
+        started.append(kernel_id)
+        self._kernels[kernel_id] = None
+        return kernel_id
+
+    monkeypatch.setattr(AsyncMappingKernelManager, "start_kernel", start)
+    monkeypatch.setattr(appserver.ClassroomKernelManager, "SETTLED", 0.3)
+    monkeypatch.setattr(appserver.ClassroomKernelManager, "POLL", 0.01)
+    activity = {"k1": 0}
+
+    async def burst() -> list[list[str]]:
+        manager = appserver.ClassroomKernelManager(start_concurrency=1)
+        monkeypatch.setattr(
+            manager,
+            "kernel_model",
+            lambda k: {"execution_state": "idle", "last_activity": str(activity.get(k, 0))},
+        )
+        seen = []
+        tasks = [asyncio.create_task(manager.start_kernel()) for _ in range(2)]
+        await asyncio.sleep(0.2)
+        seen.append(list(started))  # idle at every look, no activity: not run yet
+        for _ in range(5):  # cells run between looks
+            activity["k1"] += 1
+            await asyncio.sleep(0.03)
+        seen.append(list(started))  # (still active a moment ago)
+        # Quiet now: the turn passes within SETTLED, not at settle_timeout (two minutes).
+        await asyncio.wait_for(asyncio.gather(*tasks), timeout=5)
+        seen.append(list(started))
+        return seen
+
+    assert in_a_fresh_thread(lambda: asyncio.run(burst())) == [["k1"], ["k1"], ["k1", "k2"]]

@@ -57,3 +57,29 @@ def test_bench_app_refuses_bad_bursts(capsys) -> None:
     assert cli.main(["bench-app", "--bursts", "1000"]) == 2
     err = capsys.readouterr().err
     assert "--bursts" in err and "1-200 readers" in err
+
+
+def test_forked_kernels_count_as_kernels_and_their_template_does_not() -> None:
+    # A stand-in template: a process whose command line names parley.appkernel and which
+    # forks a child (the child has the same command line, as a forked kernel has).
+    code = (
+        "import os, sys, time\n"
+        "pid = os.fork()\n"
+        "os.write(1, b'forked\\n' if pid else b'child\\n')  # one write: lines never mix\n"
+        "time.sleep(30)\n"
+    )
+    template = subprocess.Popen(
+        [sys.executable, "-c", code, app.TEMPLATE], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert template.stdout is not None
+        assert sorted(template.stdout.readline() for _ in range(2)) == ["child\n", "forked\n"]
+        kernels = app.kernel_pids(os.getpid())
+        forks = app.descendants(template.pid)
+        assert len(forks) == 1 and kernels == forks  # the fork, not the template
+    finally:
+        for pid in app.descendants(template.pid):
+            os.kill(pid, 9)
+        template.kill()
+        template.wait()
+        template.stdout.close()  # type: ignore[union-attr]

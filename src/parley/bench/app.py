@@ -127,9 +127,28 @@ class Snapshot:
         return sum(self.kernel_mb) / len(self.kernel_mb) if self.kernel_mb else 0.0
 
 
+TEMPLATE = "parley.appkernel"  # the command line of app mode's kernel template and its forks
+
+
+def kernel_pids(server_pid: int) -> list[int]:
+    """The server's kernels: launched (``ipykernel_launcher``) or forked from its kernel
+    template (children of the template, with its command line; the template is none)."""
+    children = _children()
+    found, todo = [], [server_pid]
+    while todo:
+        parent = todo.pop()
+        forks = TEMPLATE in _cmdline(parent)
+        for child in children.get(parent, []):
+            line = _cmdline(child)
+            if "ipykernel" in line or (forks and TEMPLATE in line):
+                found.append(child)
+            todo.append(child)
+    return found
+
+
 def snapshot(server_pid: int) -> Snapshot:
     pids = descendants(server_pid)
-    kernels = [p for p in pids if "ipykernel" in _cmdline(p)]
+    kernels = kernel_pids(server_pid)
     kernel_mb = [pss_mb(p) for p in kernels]
     total = sum(pss_mb(p) for p in [server_pid, *pids])
     return Snapshot(len(kernels), kernel_mb, total)

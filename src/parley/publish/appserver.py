@@ -76,17 +76,30 @@ class ClassroomKernelManager(AsyncMappingKernelManager):  # type: ignore[misc]
     POLL = 0.2  # s between looks at the kernel's state
 
     async def _pass_turn(self, kernel_id: str) -> None:
+        # "Busy" is seen by sampling, and a fast kernel (forked: see publish.forkserver)
+        # runs each cell between two samples, idle while the server sends the next one; so
+        # activity between samples (the kernel's last_activity moved thrice: more than its
+        # start-up's kernel_info) counts as busy too, and any activity restarts the wait.
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.settle_timeout
         busy_seen, idle_since = False, None
+        last_activity, changes = None, 0
         try:
             while loop.time() < deadline and kernel_id in self:
                 try:
-                    state = self.kernel_model(kernel_id).get("execution_state")
+                    model = self.kernel_model(kernel_id)
+                    state = model.get("execution_state")
+                    activity = model.get("last_activity")
                 except Exception:  # not stamped yet: look again
-                    state = "starting"
-                if state == "busy":
-                    busy_seen, idle_since = True, None
+                    state, activity = "starting", None
+                moved = activity is not None and activity != last_activity
+                if moved:
+                    changes += last_activity is not None
+                    last_activity = activity
+                if state == "busy" or changes >= 3:
+                    busy_seen = True
+                if state == "busy" or moved:
+                    idle_since = None
                 elif state == "idle" and busy_seen:
                     idle_since = idle_since or loop.time()
                     if loop.time() - idle_since >= self.SETTLED:
