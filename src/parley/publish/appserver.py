@@ -72,7 +72,7 @@ class ClassroomKernelManager(AsyncMappingKernelManager):  # type: ignore[misc]
         task.add_done_callback(self._settling.discard)
         return kernel_id
 
-    SETTLED = 0.5  # s idle after being busy: the notebook has run (a forked kernel runs it in ~0.5 s)
+    SETTLED = 0.5  # s idle after being busy: the notebook has run (forked: in ~0.5 s)
     POLL = 0.2  # s between looks at the kernel's state
 
     async def _pass_turn(self, kernel_id: str) -> None:
