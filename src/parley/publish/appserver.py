@@ -60,7 +60,7 @@ class ClassroomKernelManager(AsyncMappingKernelManager):  # type: ignore[misc]
 
     async def start_kernel(self, *args: Any, **kwargs: Any) -> str:
         """Start a kernel once it is its turn; the turn passes on once the kernel has run
-        what it was started for (busy, then idle for a second) or ``settle_timeout``."""
+        what it was started for (busy, then idle for ``SETTLED`` seconds) or ``settle_timeout``."""
         await self._turns.acquire()
         try:
             kernel_id = str(await super().start_kernel(*args, **kwargs))
