@@ -27,6 +27,25 @@ MAIN_POINTS = """[...document.querySelector('.parley-chart').querySelectorAll('.
 LIST_IDS = """[...document.querySelectorAll('[data-parley-list] li.parley-ev')]
   .map(li => li.id.replace(/^event-/, ''))"""
 
+# In chart `d`: the marker farthest from any other (where markers overlap, plotly picks by
+# distance): its centre on screen and its event id.
+FARTHEST_MARKER = """
+  d.scrollIntoView({block: 'center'});
+  const pts = [];
+  [...d.querySelectorAll('.scatterlayer .trace')]
+    .filter(tr => !tr.closest('.rangeslider-container'))
+    .forEach((tr, t) => tr.querySelectorAll('.point')
+    .forEach((pt, p) => { const r = pt.getBoundingClientRect();
+      pts.push({x: r.x + r.width / 2, y: r.y + r.height / 2,
+                id: d.data[t].customdata[p][0]}); }));
+  let best = null, far = -1;
+  for (const a of pts) {
+    const near = Math.min(...pts.filter(b => b !== a)
+      .map(b => Math.hypot(a.x - b.x, a.y - b.y)));
+    if (near > far) { far = near; best = a; }
+  }
+  return best;"""
+
 
 def js_filter(spec: dict[str, Any]) -> dict[str, Any]:
     """A case's filter with every field the script's filter has."""
@@ -267,22 +286,7 @@ def test_chart_and_list_in_step(exports: Path, open_offline) -> None:
     # Chart → list: a real click on a marker selects its event in the list and opens its card.
     # (the marker farthest from any other: where markers overlap, plotly picks by distance)
     target = page.evaluate(
-        """() => { const d = document.querySelector('.parley-chart');
-          d.scrollIntoView({block: 'center'});
-          const pts = [];
-          [...d.querySelectorAll('.scatterlayer .trace')]
-            .filter(tr => !tr.closest('.rangeslider-container'))
-            .forEach((tr, t) => tr.querySelectorAll('.point')
-            .forEach((pt, p) => { const r = pt.getBoundingClientRect();
-              pts.push({x: r.x + r.width / 2, y: r.y + r.height / 2,
-                        id: d.data[t].customdata[p][0]}); }));
-          let best = null, far = -1;
-          for (const a of pts) {
-            const near = Math.min(...pts.filter(b => b !== a)
-              .map(b => Math.hypot(a.x - b.x, a.y - b.y)));
-            if (near > far) { far = near; best = a; }
-          }
-          return best; }"""
+        "() => { const d = document.querySelector('.parley-chart');" + FARTHEST_MARKER + "}"
     )
     page.mouse.move(target["x"], target["y"])
     page.mouse.click(target["x"], target["y"])
@@ -343,22 +347,9 @@ def test_a_timeline_marker_elsewhere_opens_its_event_in_the_explorer(
     draw_all(page)
     target = page.evaluate(
         """() => { const d = [...document.querySelectorAll('.parley-chart')]
-            .find(c => c._fullLayout && c._fullLayout.meta && c._fullLayout.meta.parley_events);
-          d.scrollIntoView({block: 'center'});
-          const pts = [];
-          [...d.querySelectorAll('.scatterlayer .trace')]
-            .filter(tr => !tr.closest('.rangeslider-container'))
-            .forEach((tr, t) => tr.querySelectorAll('.point')
-            .forEach((pt, p) => { const r = pt.getBoundingClientRect();
-              pts.push({x: r.x + r.width / 2, y: r.y + r.height / 2,
-                        id: d.data[t].customdata[p][0]}); }));
-          let best = null, far = -1;
-          for (const a of pts) {
-            const near = Math.min(...pts.filter(b => b !== a)
-              .map(b => Math.hypot(a.x - b.x, a.y - b.y)));
-            if (near > far) { far = near; best = a; }
-          }
-          return best; }"""
+            .find(c => c._fullLayout && c._fullLayout.meta && c._fullLayout.meta.parley_events);"""
+        + FARTHEST_MARKER
+        + "}"
     )
     page.mouse.move(target["x"], target["y"])
     label = page.locator(".hoverlayer .hovertext").first

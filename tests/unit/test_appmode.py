@@ -214,12 +214,9 @@ def test_a_kernel_no_page_connected_to_yet_is_not_culled(monkeypatch: pytest.Mon
     assert cull_pass("pooled") == ["pooled"]
 
 
-def test_kernel_starts_queue_one_per_turn(monkeypatch: pytest.MonkeyPatch) -> None:
-    """With two turns, a third kernel starts only once one of the first two has run its
-    notebook (busy, then idle for a moment): a burst is served in order, not all late."""
+def _counted_starts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Kernel starts that only count ("k1", "k2", …): the list fills as they happen."""
     from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
-
-    from parley.publish import appserver
 
     started: list[str] = []
 
@@ -230,6 +227,15 @@ def test_kernel_starts_queue_one_per_turn(monkeypatch: pytest.MonkeyPatch) -> No
         return kernel_id
 
     monkeypatch.setattr(AsyncMappingKernelManager, "start_kernel", start)
+    return started
+
+
+def test_kernel_starts_queue_one_per_turn(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With two turns, a third kernel starts only once one of the first two has run its
+    notebook (busy, then idle for a moment): a burst is served in order, not all late."""
+    from parley.publish import appserver
+
+    started = _counted_starts(monkeypatch)
     monkeypatch.setattr(appserver.ClassroomKernelManager, "SETTLED", 0.05)
     monkeypatch.setattr(appserver.ClassroomKernelManager, "POLL", 0.01)
     states: dict[str, str] = {}
@@ -263,19 +269,9 @@ def test_a_kernel_too_fast_to_be_seen_busy_passes_its_turn_once_quiet(
 ) -> None:
     """A forked kernel runs each cell between two looks at its state (idle at every look);
     its activity stamps moving count as having run, and the turn passes once they stop."""
-    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
-
     from parley.publish import appserver
 
-    started: list[str] = []
-
-    async def start(self: Any, *args: Any, **kwargs: Any) -> str:
-        kernel_id = f"k{len(started) + 1}"
-        started.append(kernel_id)
-        self._kernels[kernel_id] = None
-        return kernel_id
-
-    monkeypatch.setattr(AsyncMappingKernelManager, "start_kernel", start)
+    started = _counted_starts(monkeypatch)
     monkeypatch.setattr(appserver.ClassroomKernelManager, "SETTLED", 0.3)
     monkeypatch.setattr(appserver.ClassroomKernelManager, "POLL", 0.01)
     activity = {"k1": 0}
