@@ -69,7 +69,7 @@ LABELS: dict[str, dict[Lang, str]] = {
     "takeaways": {"ja": "元記事のまとめ", "en": "The original article's takeaways"},
     "changes": {"ja": "更新履歴", "en": "Changes"},
     "timeline_title": {"ja": "交渉の歩み", "en": "The negotiations, event by event"},
-    "timeline_click": {"ja": "クリックで詳細（要旨・出典）", "en": "Click for details and sources"},
+    "timeline_click": {"ja": "クリックで詳細(要旨・出典)", "en": "Click for details and sources"},
     "timeline_desc": {
         "ja": "横軸は日付、縦の列は出来事の種類。色は主導した側、大きさは重要度。"
         "白抜きの印は未確認の情報、菱形は異論のある情報。",
