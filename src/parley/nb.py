@@ -296,6 +296,7 @@ def _tagged(made: str | Plot, table: str | None) -> str | Plot:
 def sources(chapter_id: str | None = None) -> None:
     """The sources behind what a chapter shows (every source when no chapter is given)."""
     s = story()
+    above: frozenset[str] = frozenset()  # sources the page lists elsewhere in full
     if chapter_id is None:
         ids = [src.id for src in s.sources]
         if render.exporting():  # the deck lists the sources its slides cite, numbered
@@ -312,9 +313,7 @@ def sources(chapter_id: str | None = None) -> None:
             from parley.views.explorer import listed_sources
 
             above = listed_sources(s)
-            _show(lambda lang: views.sources(s, ids, lang, listed_above=above))
-            return
-    _show(lambda lang: views.sources(s, ids, lang))
+    _show(lambda lang: views.sources(s, ids, lang, listed_above=above))
 
 
 def _live_kernel() -> bool:

@@ -81,17 +81,16 @@ def hover_text(
     if pd.notna(row["end_date"]):
         date += " – " + row["end_date"].strftime("%Y-%m-%d")
     lines = [f"<b>{esc(row[f'title_{lang}'])}</b>", date]
+    if hover == "full":
+        lines.append(wrap(esc(row[f"summary_{lang}"]), 48 if lang == "en" else 28))
+    if row["verification"] != "verified":
+        lines.append(f"⚠ {label(row['verification'], lang)}")
     if hover == "brief":
-        if row["verification"] != "verified":
-            lines.append(f"⚠ {label(row['verification'], lang)}")
         if hint:
             lines.append(f"<i>{esc(label('timeline_click', lang))}</i>")
         return "<br>".join(lines)
     if labels is None:
         labels = source_labels(sources)
-    lines.append(wrap(esc(row[f"summary_{lang}"]), 48 if lang == "en" else 28))
-    if row["verification"] != "verified":
-        lines.append(f"⚠ {label(row['verification'], lang)}")
     if row["accounts"]:
         lines.append(f"↔ {label('accounts', lang)}: {row['accounts']}")
     if row[f"framing_note_{lang}"]:
