@@ -59,11 +59,15 @@ lab: $(STAMP) $(LAB_OVERRIDES)
 # voila.json (read from this folder) holds what a deployment reuses: the template, the
 # preheated kernel pools and the culling of kernels readers left; APP_ARGS adds options.
 APP_PORT ?= 8866
+# It serves copies of APP_ROOT's notebooks without their saved outputs (in APP_SERVE; each
+# reader's kernel runs the notebook anyway: publish/appnotebooks.py says why).
 APP_ROOT ?= notebooks
+APP_SERVE ?= build/app
 APP_ARGS ?=
 app: $(STAMP)
+	@$(BIN)/python -m parley.publish.appnotebooks $(APP_ROOT) $(APP_SERVE)
 	@echo "==> app mode: http://127.0.0.1:$(APP_PORT)/voila/render/01-overview.ipynb (Ctrl-C stops it)"
-	JUPYTER_PATH=$(CURDIR)/src/parley/publish/templates PARLEY_LANG=$(PARLEY_LANG) $(BIN)/voila $(APP_ROOT) \
+	JUPYTER_PATH=$(CURDIR)/src/parley/publish/templates PARLEY_LANG=$(PARLEY_LANG) $(BIN)/voila $(APP_SERVE) \
 	  --no-browser --Voila.ip=127.0.0.1 --Voila.port=$(APP_PORT) --Voila.port_retries=0 $(APP_ARGS)
 
 # Debian packages the browser tests need: chromium and a Japanese font.

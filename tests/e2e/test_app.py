@@ -26,12 +26,27 @@ CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 CODE_MARKERS = ("from parley import nb", "nb.language_switch()", "nb.figure(")
 
 
+# Until the loading screen goes: the most endless CSS animations running at once.
+COUNT_ENDLESS_ANIMATIONS = """
+window.__parleyEndless = 0;
+(function look() {
+  const endless = document.getAnimations().filter((a) => a.playState === "running"
+      && a.effect && a.effect.getComputedTiming().iterations === Infinity).length;
+  window.__parleyEndless = Math.max(window.__parleyEndless, endless);
+  if (document.readyState === "loading" || document.getElementById("loading")) {
+    requestAnimationFrame(look);
+  }
+})();
+"""
+
+
 def open_app(page: Any, url: str) -> float:
     """Open a notebook in app mode; wait until its cells and widgets are shown. Returns the
     seconds until the rendered cells appeared, having checked the progress message."""
     from playwright.sync_api import expect
 
     started = time.perf_counter()
+    page.add_init_script(COUNT_ENDLESS_ANIMATIONS)
     # The server answers once a kernel is there: on a busy machine, while its pools fill,
     # that can take longer than Playwright's default 30 s.
     page.goto(url, wait_until="commit", timeout=LOAD_TIMEOUT_MS)
@@ -46,6 +61,10 @@ def open_app(page: Any, url: str) -> float:
     assert page.locator("#parley-progress").count() == 1
     page.locator("#rendered_cells").wait_for(state="visible", timeout=LOAD_TIMEOUT_MS)
     shown = time.perf_counter() - started
+    # Nothing on the loading screen turns forever (Voilà's spinner repainted the page 60
+    # times a second: without a GPU, ten pages loading at once spent more on it than on
+    # anything else).
+    assert page.evaluate("window.__parleyEndless") == 0
     # Widgets are live once the first cell's language switch (a widget) is drawn.
     page.locator(".parley-lang-switch button").first.wait_for(timeout=LOAD_TIMEOUT_MS)
     assert page.locator("text=Error displaying widget").count() == 0

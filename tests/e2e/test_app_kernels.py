@@ -39,7 +39,8 @@ def short_culling(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     )
     env = server_env(tmp)
     env["PARLEY_DATA"] = str(tmp / "data")
-    cmd = ["make", "-s", "app", f"APP_PORT={port}", f"APP_ROOT={root}", f"APP_ARGS={args}"]
+    served = f"APP_SERVE={tmp / 'served'}"
+    cmd = ["make", "-s", "app", f"APP_PORT={port}", f"APP_ROOT={root}", served, f"APP_ARGS={args}"]
     with serve(cmd, ready_path="/", port=port, env=env, cwd=ROOT, log=tmp / "app.log") as server:
         wait_for_log(server, f"Kernel pool of {OVERVIEW} is filled", POOL_TIMEOUT)
         yield server

@@ -297,3 +297,176 @@ def test_a_kernel_too_fast_to_be_seen_busy_passes_its_turn_once_quiet(
         return seen
 
     assert in_a_fresh_thread(lambda: asyncio.run(burst())) == [["k1"], ["k1"], ["k1", "k2"]]
+
+
+def test_a_kernel_whose_notebook_run_ended_passes_its_turn(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A pool kernel idle at every look, its activity stamp never moving: the end of the
+    task that ran its notebook (Voilà's renderer) is enough, not two minutes' timeout."""
+    from parley.publish import appserver
+
+    started = _counted_starts(monkeypatch)
+    monkeypatch.setattr(appserver.ClassroomKernelManager, "SETTLED", 0.05)
+    monkeypatch.setattr(appserver.ClassroomKernelManager, "POLL", 0.01)
+
+    async def burst() -> list[list[str]]:
+        manager = appserver.ClassroomKernelManager(start_concurrency=1)
+        monkeypatch.setattr(
+            manager, "kernel_model", lambda k: {"execution_state": "idle", "last_activity": "t"}
+        )
+        run = asyncio.get_running_loop().create_future()
+        seen = []
+        tasks = [asyncio.create_task(manager.start_kernel()) for _ in range(2)]
+        await asyncio.sleep(0.2)
+        manager._notebook_runs["k1"] = run  # (what the _initialize wrapper records)
+        await asyncio.sleep(0.2)
+        seen.append(list(started))  # running its notebook: still its turn
+        run.set_result(None)
+        await asyncio.wait_for(asyncio.gather(*tasks), timeout=5)
+        seen.append(list(started))
+        return seen
+
+    assert in_a_fresh_thread(lambda: asyncio.run(burst())) == [["k1"], ["k1", "k2"]]
+
+
+class _Pooled:
+    """What Voilà's pool manager adds to the kernel manager, reduced to what ours uses:
+    ``_pools`` (notebook -> its pool items, tasks) and ``_initialize``, through which every
+    pool item starts its kernel."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)  # type: ignore[call-arg]
+        self._pools: dict[str, list[asyncio.Task[Any]]] = {}
+
+    async def _initialize(self, notebook: str, kernel_id: Any = None, **kwargs: Any) -> Any:
+        kernel_id = await self.start_kernel()  # type: ignore[attr-defined]
+        task = asyncio.get_running_loop().create_future()
+        task.set_result(None)
+        return {"kernel_id": kernel_id, "task": task}
+
+
+def _pooled_manager(turns: int) -> Any:
+    from parley.publish import appserver
+
+    cls = type("Pooled", (_Pooled, appserver.ClassroomKernelManager), {})
+    return cls(start_concurrency=turns)
+
+
+def test_a_reader_waiting_for_a_pool_item_gets_the_next_turn(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Voilà hands a reader the next pool item, ready or not; the item a reader took starts
+    before the top-ups that asked for a turn earlier."""
+    from parley.publish import appserver
+
+    monkeypatch.setattr(appserver.ClassroomKernelManager, "SETTLED", 0.05)
+    monkeypatch.setattr(appserver.ClassroomKernelManager, "POLL", 0.01)
+    order: list[str] = []
+
+    async def scenario() -> list[str]:
+        manager = _pooled_manager(turns=1)
+        monkeypatch.setattr(manager, "_wanted_now", lambda notebook: True)
+        holder = asyncio.get_running_loop().create_future()
+
+        async def item(name: str) -> None:
+            await manager._take_turn()
+            order.append(name)
+            if name == "first":
+                await holder
+            manager._give_turn()
+
+        first = asyncio.create_task(item("first"))
+        await asyncio.sleep(0.05)
+        early = asyncio.create_task(item("top-up"))
+        taken = asyncio.create_task(item("taken"))
+        manager._pools["nb"] = [early, taken]
+        await asyncio.sleep(0.05)
+        manager._pools["nb"].remove(taken)  # a reader took it: it waits for this one
+        holder.set_result(None)
+        await asyncio.wait_for(asyncio.gather(first, early, taken), timeout=5)
+        return order
+
+    assert in_a_fresh_thread(lambda: asyncio.run(scenario())) == ["first", "taken", "top-up"]
+
+
+def test_a_pool_half_ready_or_more_is_topped_up_once_the_machine_is_quiet(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from parley.publish import appserver
+
+    monkeypatch.setattr(appserver.ClassroomKernelManager, "TOP_UP_QUIET", 0.1)
+    monkeypatch.setattr(appserver.ClassroomKernelManager, "TOP_UP_POLL", 0.02)
+    idle = [0.1]
+    monkeypatch.setattr(appserver.CpuIdle, "share", lambda self: idle[0])
+
+    async def scenario() -> list[str]:
+        loop = asyncio.get_running_loop()
+        manager = _pooled_manager(turns=2)
+        ready = [loop.create_future() for _ in range(3)]
+        for future in ready:
+            future.set_result(None)
+        seen = []
+
+        async def top_up() -> None:
+            await manager._top_up_turn("nb")
+
+        # Four pool items, three ready: this top-up (the fourth) is not needed now.
+        waiting = asyncio.create_task(top_up())
+        manager._pools["nb"] = [*ready, waiting]
+        await asyncio.sleep(0.5)  # long since quiet by the clock, but the CPU is busy
+        seen.append("waits while the CPU is busy" if not waiting.done() else "went")
+        idle[0] = 0.9  # the machine is quiet now
+        await asyncio.wait_for(waiting, timeout=5)
+        seen.append("went once quiet")
+
+        # The same, but a reader takes the item: it goes at once, however busy the CPU.
+        idle[0] = 0.1
+        taken = asyncio.create_task(top_up())
+        manager._pools["nb"] = [*ready, taken]
+        await asyncio.sleep(0.1)
+        manager._pools["nb"].remove(taken)
+        await asyncio.wait_for(taken, timeout=2)
+        seen.append("taken: went")
+
+        # Fewer than half ready (readers are using the pool up): at once.
+        manager._pools["nb"] = [ready[0], loop.create_future(), loop.create_future()]
+        mine = asyncio.create_task(top_up())
+        manager._pools["nb"].append(mine)
+        await asyncio.wait_for(mine, timeout=2)
+        seen.append("low: went")
+        return seen
+
+    assert in_a_fresh_thread(lambda: asyncio.run(scenario())) == [
+        "waits while the CPU is busy",
+        "went once quiet",
+        "taken: went",
+        "low: went",
+    ]
+
+
+def test_pool_items_start_through_the_manager_and_their_runs_are_watched(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _counted_starts(monkeypatch)
+
+    async def scenario() -> tuple[str, bool]:
+        manager = _pooled_manager(turns=1)
+        monkeypatch.setattr(manager, "kernel_model", lambda k: {"execution_state": "idle"})
+        content = await manager._initialize("nb")
+        watched = manager._notebook_runs.get(content["kernel_id"]) is content["task"]
+        return content["kernel_id"], watched
+
+    assert in_a_fresh_thread(lambda: asyncio.run(scenario())) == ("k1", True)
+
+
+def test_cpu_idle_share_is_the_idle_part_of_the_time_between_looks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from parley.publish import appserver
+
+    readings = iter([(100, 1000), (160, 1100), None])
+    monkeypatch.setattr(appserver.CpuIdle, "_read", staticmethod(lambda: next(readings)))
+    idle = appserver.CpuIdle()
+    assert idle.share() == pytest.approx(0.6)
+    assert idle.share() is None  # no /proc/stat: the caller goes by time alone

@@ -14,10 +14,15 @@ pool; once a page has connected, the usual idle timeout and connection count dec
 A kernel that a reader never connects to (an HTTP client that read the page and left) is
 therefore gone within ``cull_interval + handout_grace + cull_interval`` seconds.
 
-It also queues kernel starts: at most ``start_concurrency`` kernels (default: one per CPU)
+It also queues kernel starts: at most ``start_concurrency`` kernels (default: two per CPU)
 start and run their notebook at a time. When more readers arrive than the pool holds, each
 waits for a refill; started all at once, twenty kernels on two cores all finish late
-together, while queued they finish one after another, first come first served.
+together, while queued they finish a few at a time. A kernel a reader is waiting for goes
+before the others (Voilà hands a reader the next pool item even if it is still waiting for
+its turn), and a turn passes on when the kernel's notebook has run (Voilà's renderer task
+ends; kernels Voilà did not start through its pool: busy, then quiet). And a pool that
+still holds at least half its kernels ready is topped up only once the machine is quiet, so
+that the pages being served do not share the CPU with refills nobody is waiting for yet.
 """
 
 from __future__ import annotations
@@ -43,7 +48,7 @@ class ClassroomKernelManager(AsyncMappingKernelManager):  # type: ignore[misc]
     start_concurrency = Integer(
         0,
         config=True,
-        help="Kernels that start and run their notebook at once (0: one per CPU).",
+        help="Kernels that start and run their notebook at once (0: two per CPU).",
     )
     settle_timeout = Integer(
         120, config=True, help="Seconds a starting kernel holds its turn at most."
@@ -55,23 +60,115 @@ class ClassroomKernelManager(AsyncMappingKernelManager):  # type: ignore[misc]
         self._connected: set[str] = set()  # kernels a page has been seen connected to
         self._cull_pass = 0  # cull passes so far
         self._last_pass: dict[str, int] = {}  # kernel id -> the last pass that reached here
-        self._turns = asyncio.Semaphore(self.start_concurrency or os.cpu_count() or 1)
+        per_cpu = self.STARTS_PER_CPU * (os.cpu_count() or 1)
+        self._free_turns = self.start_concurrency or per_cpu
+        self._waiting: list[tuple[asyncio.Task[Any] | None, asyncio.Future[None]]] = []
         self._settling: set[asyncio.Task[None]] = set()  # (kept referenced while they run)
+        # kernel id -> the task running its notebook for the pool (Voilà's renderer)
+        self._notebook_runs: dict[str, asyncio.Future[Any]] = {}
+        self._last_request = 0.0  # loop time a pool last asked for a kernel
+        initialize = getattr(self, "_initialize", None)  # Voilà's pool subclass has it
+        if initialize is not None:
+
+            async def initialize_and_watch(notebook: str, *args: Any, **kwargs: Any) -> Any:
+                await self._top_up_turn(notebook)
+                content = await initialize(notebook, *args, **kwargs)
+                self._notebook_runs[content["kernel_id"]] = content["task"]
+                return content
+
+            # Voilà starts every pool kernel through this (an instance attribute wins over
+            # its subclass's method): a top-up can wait for a quiet machine, and the run's
+            # end is the surest sign the turn can pass.
+            self._initialize = initialize_and_watch
+
+    # A pool that still holds at least half its kernels ready is topped up once the machine
+    # is quiet: no reader arrived for TOP_UP_QUIET s and the CPUs are at least half idle
+    # (Linux; elsewhere the time alone), or after TOP_UP_WAIT s at most. Pages being served
+    # come first: ten pages loading at once and ten top-ups shared two cores, and all were
+    # late (issue 25). Below half, or with a reader waiting, top-ups start at once.
+    TOP_UP_QUIET = 3.0
+    TOP_UP_WAIT = 60.0
+    TOP_UP_IDLE = 0.5
+    TOP_UP_POLL = 0.5  # s between looks
+
+    def _wanted_now(self, notebook: str) -> bool:
+        """Whether the pool item being filled is needed at once: a reader has taken it from
+        the pool (Voilà hands out pool items in order, ready or not), or fewer than half of
+        the pool's kernels have run the notebook (the first fill, or readers using it up)."""
+        pool = getattr(self, "_pools", {}).get(notebook, [])
+        if asyncio.current_task() not in pool:
+            return True
+        return 2 * sum(1 for item in pool if item.done()) < len(pool)
+
+    async def _top_up_turn(self, notebook: str) -> None:
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        self._last_request = now
+        if self._wanted_now(notebook):
+            return
+        deadline = now + self.TOP_UP_WAIT
+        idle = CpuIdle()
+        while loop.time() < deadline:
+            await asyncio.sleep(self.TOP_UP_POLL)
+            if self._wanted_now(notebook):
+                return
+            share = idle.share()
+            quiet = loop.time() - self._last_request >= self.TOP_UP_QUIET
+            if quiet and (share is None or share >= self.TOP_UP_IDLE):
+                return
+
+    # Turns: first the kernels a reader is waiting for (Voilà hands a reader the next pool
+    # item, which may still be waiting for its turn), then the others, each in order of
+    # arrival.
+
+    def _reader_waits(self, task: asyncio.Task[Any] | None) -> bool:
+        pools = getattr(self, "_pools", {}).values()
+        return not any(task in pool for pool in pools)  # not a pool item, or handed out
+
+    def _dispatch(self) -> None:
+        while self._free_turns > 0 and self._waiting:
+            urgent = [w for w in self._waiting if self._reader_waits(w[0])]
+            chosen = (urgent or self._waiting)[0]
+            self._waiting.remove(chosen)
+            self._free_turns -= 1
+            chosen[1].set_result(None)
+
+    async def _take_turn(self) -> None:
+        turn = asyncio.get_running_loop().create_future()
+        waiter = (asyncio.current_task(), turn)
+        self._waiting.append(waiter)
+        self._dispatch()
+        try:
+            await turn
+        except asyncio.CancelledError:
+            if waiter in self._waiting:
+                self._waiting.remove(waiter)
+            elif turn.done() and not turn.cancelled():
+                self._give_turn()
+            raise
+
+    def _give_turn(self) -> None:
+        self._free_turns += 1
+        self._dispatch()
 
     async def start_kernel(self, *args: Any, **kwargs: Any) -> str:
         """Start a kernel once it is its turn; the turn passes on once the kernel has run
         what it was started for (busy, then idle for ``SETTLED`` seconds) or ``settle_timeout``."""
-        await self._turns.acquire()
+        await self._take_turn()
         try:
             kernel_id = str(await super().start_kernel(*args, **kwargs))
         except BaseException:
-            self._turns.release()
+            self._give_turn()
             raise
         task = asyncio.get_running_loop().create_task(self._pass_turn(kernel_id))
         self._settling.add(task)
         task.add_done_callback(self._settling.discard)
         return kernel_id
 
+    # Kernels starting at once per CPU: a forked kernel's start and its notebook's run wait
+    # on messages more than on the CPU (one per CPU left the CPUs half idle; measured in
+    # the issue 25 note), and more at once run each other late.
+    STARTS_PER_CPU = 2
     SETTLED = 0.5  # s idle after being busy: the notebook has run (forked: in ~0.5 s)
     POLL = 0.2  # s between looks at the kernel's state
 
@@ -96,7 +193,8 @@ class ClassroomKernelManager(AsyncMappingKernelManager):  # type: ignore[misc]
                 if moved:
                     changes += last_activity is not None
                     last_activity = activity
-                if state == "busy" or changes >= 3:
+                run = self._notebook_runs.get(kernel_id)
+                if state == "busy" or changes >= 3 or (run is not None and run.done()):
                     busy_seen = True
                 if state == "busy" or moved:
                     idle_since = None
@@ -106,7 +204,8 @@ class ClassroomKernelManager(AsyncMappingKernelManager):  # type: ignore[misc]
                         return
                 await asyncio.sleep(self.POLL)
         finally:
-            self._turns.release()
+            self._notebook_runs.pop(kernel_id, None)
+            self._give_turn()
 
     async def cull_kernels(self) -> None:
         self._cull_pass += 1
@@ -139,4 +238,29 @@ class ClassroomKernelManager(AsyncMappingKernelManager):  # type: ignore[misc]
         self._handed_out.pop(kernel_id, None)
         self._last_pass.pop(kernel_id, None)
         self._connected.discard(kernel_id)
+        self._notebook_runs.pop(kernel_id, None)
         await super().shutdown_kernel(kernel_id, *args, **kwargs)
+
+
+class CpuIdle:
+    """The share of the machine's CPU time spent idle since the last look (``/proc/stat``);
+    None where there is no such file."""
+
+    def __init__(self) -> None:
+        self._last = self._read()
+
+    @staticmethod
+    def _read() -> tuple[int, int] | None:
+        try:
+            with open("/proc/stat", encoding="ascii") as stat:
+                fields = [int(x) for x in stat.readline().split()[1:]]
+        except (OSError, ValueError):
+            return None
+        return fields[3] + fields[4], sum(fields[:8])  # idle + iowait, all but guests
+
+    def share(self) -> float | None:
+        now, last = self._read(), self._last
+        self._last = now
+        if now is None or last is None or now[1] <= last[1]:
+            return None
+        return (now[0] - last[0]) / (now[1] - last[1])
