@@ -26,9 +26,18 @@ CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 CODE_MARKERS = ("from parley import nb", "nb.language_switch()", "nb.figure(")
 
 
-# Until the loading screen goes: the most endless CSS animations running at once.
-COUNT_ENDLESS_ANIMATIONS = """
+# Until the loading screen goes: the most endless CSS animations running at once; and
+# every status line the loading screen showed.
+WATCH_LOADING = """
 window.__parleyEndless = 0;
+window.__parleyStatuses = [];
+new MutationObserver(() => {
+  const status = document.getElementById("loading_text");
+  const text = status ? status.textContent : null;
+  if (text && window.__parleyStatuses[window.__parleyStatuses.length - 1] !== text) {
+    window.__parleyStatuses.push(text);
+  }
+}).observe(document, {subtree: true, childList: true, characterData: true});
 (function look() {
   const endless = document.getAnimations().filter((a) => a.playState === "running"
       && a.effect && a.effect.getComputedTiming().iterations === Infinity).length;
@@ -46,7 +55,7 @@ def open_app(page: Any, url: str) -> float:
     from playwright.sync_api import expect
 
     started = time.perf_counter()
-    page.add_init_script(COUNT_ENDLESS_ANIMATIONS)
+    page.add_init_script(WATCH_LOADING)
     # The server answers once a kernel is there: on a busy machine, while its pools fill,
     # that can take longer than Playwright's default 30 s.
     page.goto(url, wait_until="commit", timeout=LOAD_TIMEOUT_MS)
@@ -55,7 +64,7 @@ def open_app(page: Any, url: str) -> float:
     # Voilà's own "Running ..." heading is parsed just before parley's script rewrites it:
     # wait for the rewrite rather than read the heading the instant it exists. By then the
     # kernel may have started and the message moved on to counting cells.
-    expect(message).to_contain_text(re.compile("Python|cells run"), timeout=10_000)
+    expect(message).to_contain_text(re.compile("Python|cells run|Drawing"), timeout=10_000)
     text = message.text_content() or ""
     assert CJK.search(text), f"first-load message: {text!r}"
     assert page.locator("#parley-progress").count() == 1
@@ -65,6 +74,9 @@ def open_app(page: Any, url: str) -> float:
     # times a second: without a GPU, ten pages loading at once spent more on it than on
     # anything else).
     assert page.evaluate("window.__parleyEndless") == 0
+    # Its last words before the page shows say what the wait is for, in both languages.
+    last = page.evaluate("window.__parleyStatuses")[-1]
+    assert "グラフと操作部品を表示しています" in last and "Drawing the charts" in last
     # Widgets are live once the first cell's language switch (a widget) is drawn.
     page.locator(".parley-lang-switch button").first.wait_for(timeout=LOAD_TIMEOUT_MS)
     assert page.locator("text=Error displaying widget").count() == 0
