@@ -265,9 +265,23 @@ class Run:
     after: Snapshot
 
 
-def _watch_peak(server: AppServer, stop: threading.Event, peak: list[float]) -> None:
-    while not stop.wait(SAMPLE_EVERY):
-        peak[0] = max(peak[0], snapshot(server.pid).total_mb)
+@contextmanager
+def peak_memory(server: AppServer, start_mb: float) -> Iterator[list[float]]:
+    """While in the block, the server's total PSS sampled every ``SAMPLE_EVERY`` s from
+    another thread; the list's one item is the peak so far (final once the block ends)."""
+    stop, peak = threading.Event(), [start_mb]
+
+    def watch() -> None:
+        while not stop.wait(SAMPLE_EVERY):
+            peak[0] = max(peak[0], snapshot(server.pid).total_mb)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        yield peak
+    finally:
+        stop.set()
+        watcher.join()
 
 
 def _after(server: AppServer) -> Snapshot:
@@ -279,17 +293,12 @@ def _after(server: AppServer) -> Snapshot:
 def burst(server: AppServer, readers: int) -> Run:
     idle = snapshot(server.pid)
     url = f"{server.url}/voila/render/{NOTEBOOK}"
-    start, stop = threading.Event(), threading.Event()
-    peak = [idle.total_mb]
-    watcher = threading.Thread(target=_watch_peak, args=(server, stop, peak), daemon=True)
-    watcher.start()
-    with ThreadPoolExecutor(max_workers=readers) as pool:
+    start = threading.Event()
+    with peak_memory(server, idle.total_mb) as peak, ThreadPoolExecutor(readers) as pool:
         futures = [pool.submit(http_reader, url, start) for _ in range(readers)]
         time.sleep(0.2)  # every reader waits at the gate
         start.set()
         results = [f.result() for f in futures]
-    stop.set()
-    watcher.join()
     times = [r for r in results if r is not None]
     return Run(times, readers - len(times), idle, peak[0], _after(server))
 
@@ -301,35 +310,33 @@ def chromium_pages(server: AppServer, pages: int) -> Run:
     idle = snapshot(server.pid)
     url = f"{server.url}/voila/render/{NOTEBOOK}"
     done: dict[int, float] = {}
-    stop = threading.Event()
-    peak = [idle.total_mb]
-    watcher = threading.Thread(target=_watch_peak, args=(server, stop, peak), daemon=True)
     with launch() as browser:
         size = {"width": 1280, "height": 900}
         contexts = [browser.new_context(viewport=size) for _ in range(pages)]
         for context in contexts:
             context.add_init_script(PAGE_READY_JS)
         tabs = [c.new_page() for c in contexts]
-        watcher.start()
-        began, began_ms = time.perf_counter(), time.time() * 1000
-        for tab in tabs:
-            tab.goto(url, wait_until="commit", timeout=READER_TIMEOUT * 1000)
-        # Each page checks its own mark twice a second; the bench asks each page once, when
-        # it has set it, rather than polling ten pages over DevTools (that polling cost the
-        # pages' and the server's two cores more than the figure's precision needs).
-        for n, tab in enumerate(tabs):
-            left = began + READER_TIMEOUT - time.perf_counter()
-            if left <= 0:
-                break
-            try:
-                tab.wait_for_function(
-                    "() => window.__parleyLiveAt !== undefined", polling=500, timeout=left * 1000
-                )
-                done[n] = (float(tab.evaluate(LIVE_AT)) - began_ms) / 1000
-            except Exception:  # not live in time (or the page broke): a failure
-                continue
-        stop.set()
-        watcher.join()
+        with peak_memory(server, idle.total_mb) as peak:
+            began, began_ms = time.perf_counter(), time.time() * 1000
+            for tab in tabs:
+                tab.goto(url, wait_until="commit", timeout=READER_TIMEOUT * 1000)
+            # Each page checks its own mark twice a second; the bench asks each page once,
+            # when it has set it, rather than polling ten pages over DevTools (that polling
+            # cost the pages' and the server's two cores more than the figure's precision
+            # needs).
+            for n, tab in enumerate(tabs):
+                left = began + READER_TIMEOUT - time.perf_counter()
+                if left <= 0:
+                    break
+                try:
+                    tab.wait_for_function(
+                        "() => window.__parleyLiveAt !== undefined",
+                        polling=500,
+                        timeout=left * 1000,
+                    )
+                    done[n] = (float(tab.evaluate(LIVE_AT)) - began_ms) / 1000
+                except Exception:  # not live in time (or the page broke): a failure
+                    continue
         for tab in tabs:
             tab.close(run_before_unload=True)  # as a tab closes: the page frees its kernel
         time.sleep(2)  # the shutdown beacons reach the server

@@ -95,9 +95,9 @@ class ClassroomKernelManager(AsyncMappingKernelManager):  # type: ignore[misc]
         """Whether the pool item being filled is needed at once: a reader has taken it from
         the pool (Voilà hands out pool items in order, ready or not), or fewer than half of
         the pool's kernels have run the notebook (the first fill, or readers using it up)."""
-        pool = getattr(self, "_pools", {}).get(notebook, [])
-        if asyncio.current_task() not in pool:
+        if self._reader_waits(asyncio.current_task()):
             return True
+        pool = self._pools[notebook]  # (it is a pool item: the pools exist)
         return 2 * sum(1 for item in pool if item.done()) < len(pool)
 
     async def _top_up_turn(self, notebook: str) -> None:
