@@ -70,8 +70,9 @@ app: $(STAMP)
 	JUPYTER_PATH=$(CURDIR)/src/parley/publish/templates PARLEY_LANG=$(PARLEY_LANG) $(BIN)/voila $(APP_SERVE) \
 	  --no-browser --Voila.ip=127.0.0.1 --Voila.port=$(APP_PORT) --Voila.port_retries=0 $(APP_ARGS)
 
-# Debian packages the browser tests need: chromium and a Japanese font.
-SYSTEM_PACKAGES := chromium fonts-noto-cjk
+# Debian packages the browser tests need: Chromium (its headless build: no browser interface
+# to load per window) and a Japanese font.
+SYSTEM_PACKAGES := chromium-headless-shell fonts-noto-cjk
 
 system-deps:
 	@bash scripts/system-deps.sh $(SYSTEM_PACKAGES)

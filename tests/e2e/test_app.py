@@ -17,6 +17,7 @@ from e2e_support import (
 )
 
 from parley import i18n
+from parley.base.palette import FONT_FAMILY
 
 pytestmark = pytest.mark.browser
 
@@ -131,6 +132,11 @@ def assert_texts_in(page: Any, lang: str) -> None:
     assert page.locator(f'.parley-l[data-parley-l="{other}"]:visible').count() == 0
 
 
+FIRST_FONTS = """() => ['#rendered_cells .jp-RenderedHTMLCommon p', '.parley-lang-switch button']
+  .map((css) => getComputedStyle(document.querySelector(css)).fontFamily
+    .split(',')[0].trim().replace(/^"|"$/g, ''))"""
+
+
 def test_overview_first_load_no_code_language_switch(app: Server, page: Any) -> None:
     from playwright.sync_api import expect
 
@@ -144,6 +150,10 @@ def test_overview_first_load_no_code_language_switch(app: Server, page: Any) -> 
     title = page.locator(".js-plotly-plot .gtitle").first
     expect(title).to_have_text(i18n.label("timeline_title", "ja"))
     assert_texts_in(page, "ja")
+    # Text and controls in the explainer's own font stack, Japanese first (as its charts).
+    fonts = page.evaluate(FIRST_FONTS)
+    first = FONT_FAMILY.split(",")[0].strip().strip('"')
+    assert fonts == [first, first], fonts
 
     # The language control (a widget) switches every text and chart in place.
     switch_language(page, "en")

@@ -83,3 +83,16 @@ def test_forked_kernels_count_as_kernels_and_their_template_does_not() -> None:
         template.kill()
         template.wait()
         template.stdout.close()  # type: ignore[union-attr]
+
+
+def test_devtools_address_is_read_from_what_chromium_prints() -> None:
+    from parley.bench import cdp
+
+    lines = [
+        "[1207/092000.1:WARNING:sandbox] something else\n",
+        "\n",
+        "DevTools listening on ws://127.0.0.1:40123/devtools/browser/0a-1b\n",
+        "DevTools listening on ws://127.0.0.1:9/devtools/browser/later\n",
+    ]
+    assert cdp.devtools_url(iter(lines)) == "ws://127.0.0.1:40123/devtools/browser/0a-1b"
+    assert cdp.devtools_url(iter(lines[:2])) is None  # Chromium exited before listening

@@ -177,3 +177,33 @@ def test_deck_only_and_page_only_outputs_reach_their_artefact_only() -> None:
     page_html = [o.data["text/html"] for o in page.nb.cells[2].outputs]
     assert any("say" in h for h in deck_html) and not any("all sources" in h for h in deck_html)
     assert any("all sources" in h for h in page_html) and not any("say" in h for h in page_html)
+
+
+def test_chromium_prefers_the_headless_build(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The full browser builds a toolbar per window (a context): the headless build goes first.
+    from parley.publish import chromium
+
+    on_path = {"chromium": "/usr/bin/chromium"}
+    monkeypatch.setattr(chromium.shutil, "which", on_path.get)
+    monkeypatch.delenv(chromium.CHROMIUM_ENV, raising=False)
+    assert chromium.chromium_path() == "/usr/bin/chromium"
+    on_path["chromium-headless-shell"] = "/usr/bin/chromium-headless-shell"
+    assert chromium.chromium_path() == "/usr/bin/chromium-headless-shell"
+    monkeypatch.setenv(chromium.CHROMIUM_ENV, "/opt/chrome")
+    assert chromium.chromium_path() == "/opt/chrome"
+    monkeypatch.delenv(chromium.CHROMIUM_ENV)
+    on_path.clear()
+    assert chromium.chromium_path() is None
+
+
+def test_app_pages_use_the_explainers_font_stack() -> None:
+    # The Voilà template repeats palette.FONT_FAMILY in its CSS (a Jinja template of Voilà's
+    # cannot import it): the two stay the same, for the page text and its form controls.
+    from parley.base.palette import FONT_FAMILY
+    from parley.publish.assets import TEMPLATES
+
+    template = TEMPLATES / "voila" / "templates" / "parley" / "index.html.j2"
+    css = template.read_text(encoding="utf-8")
+    for variable in ("--jp-content-font-family", "--jp-ui-font-family"):
+        assert f"{variable}: {FONT_FAMILY};" in css
+    assert "button, input, select, textarea) { font-family: var(--jp-ui-font-family); }" in css

@@ -44,7 +44,10 @@ AFTER = 120.0  # s after the readers leave: kernels and memory back to idle by t
 SETTLE_MB = TARGET_KERNEL_PSS_MB  # "back to idle": within one warm kernel's memory
 START_TIMEOUT = 600.0  # s for a fresh server's pools to fill on a busy machine
 READER_TIMEOUT = 180.0  # s for one reader's page
-SAMPLE_EVERY = 0.5  # s between memory samples during a burst
+# s between memory samples during a run: one sample costs ~0.08 CPU-s (snapshot), and twice
+# a second (with each PSS read twice) it took a sixth of the two cores from the readers
+# it measured; memory rises and falls with kernels that live for seconds at least.
+SAMPLE_EVERY = 2.0
 # Each page notes for itself when its widgets are live (epoch ms), so that the bench's
 # polling of ten pages in turn adds nothing to what it measures.
 PAGE_READY_JS = """
@@ -60,6 +63,8 @@ PAGE_READY_JS = """
 })();
 """
 LIVE_AT = "() => window.__parleyLiveAt === undefined ? null : window.__parleyLiveAt"
+LIVE_EXPRESSION = "window.__parleyLiveAt === undefined ? null : window.__parleyLiveAt"
+PAGE_POLL = 0.5  # s between asking the pages not yet live
 
 
 # --- processes and their memory ----------------------------------------------------------
@@ -147,11 +152,12 @@ def kernel_pids(server_pid: int) -> list[int]:
 
 
 def snapshot(server_pid: int) -> Snapshot:
-    pids = descendants(server_pid)
+    # Each process's PSS read once: the kernel walks its page tables for it (~3 ms a
+    # process, ~0.08 CPU-s for the server and its 30-odd kernels).
+    sizes = {pid: pss_mb(pid) for pid in [server_pid, *descendants(server_pid)]}
     kernels = kernel_pids(server_pid)
-    kernel_mb = [pss_mb(p) for p in kernels]
-    total = sum(pss_mb(p) for p in [server_pid, *pids])
-    return Snapshot(len(kernels), kernel_mb, total)
+    kernel_mb = [sizes[p] if p in sizes else pss_mb(p) for p in kernels]
+    return Snapshot(len(kernels), kernel_mb, sum(sizes.values()))
 
 
 # --- the server -------------------------------------------------------------------------
@@ -304,44 +310,38 @@ def burst(server: AppServer, readers: int) -> Run:
 
 
 def chromium_pages(server: AppServer, pages: int) -> Run:
-    """``pages`` Chromium pages opened at once; each done when its widgets are live."""
-    from parley.publish.chromium import launch
+    """``pages`` Chromium pages opened at once, each in a fresh browser context (a new
+    reader: nothing cached); each done when its widgets are live. Driven over the DevTools
+    protocol directly (:mod:`parley.bench.cdp`), not Playwright, whose driver would take
+    part of the two cores the pages and the server share."""
+    from parley.bench import cdp
 
     idle = snapshot(server.pid)
     url = f"{server.url}/voila/render/{NOTEBOOK}"
     done: dict[int, float] = {}
-    with launch() as browser:
-        size = {"width": 1280, "height": 900}
-        contexts = [browser.new_context(viewport=size) for _ in range(pages)]
-        for context in contexts:
-            context.add_init_script(PAGE_READY_JS)
-        tabs = [c.new_page() for c in contexts]
+    with cdp.launch() as browser:
+        tabs = [browser.new_page(1280, 900, init_script=PAGE_READY_JS) for _ in range(pages)]
         with peak_memory(server, idle.total_mb) as peak:
             began, began_ms = time.perf_counter(), time.time() * 1000
             for tab in tabs:
-                tab.goto(url, wait_until="commit", timeout=READER_TIMEOUT * 1000)
-            # Each page checks its own mark twice a second; the bench asks each page once,
-            # when it has set it, rather than polling ten pages over DevTools (that polling
-            # cost the pages' and the server's two cores more than the figure's precision
-            # needs).
-            for n, tab in enumerate(tabs):
-                left = began + READER_TIMEOUT - time.perf_counter()
-                if left <= 0:
-                    break
-                try:
-                    tab.wait_for_function(
-                        "() => window.__parleyLiveAt !== undefined",
-                        polling=500,
-                        timeout=left * 1000,
-                    )
-                    done[n] = (float(tab.evaluate(LIVE_AT)) - began_ms) / 1000
-                except Exception:  # not live in time (or the page broke): a failure
-                    continue
+                tab.navigate(url)
+            # Each page notes when it is live; asking the pages not yet live twice a second
+            # costs the machine next to nothing and the figure nothing (the page's own time).
+            waiting = set(range(pages))
+            while waiting and time.perf_counter() - began < READER_TIMEOUT:
+                time.sleep(PAGE_POLL)
+                for n in sorted(waiting):
+                    try:
+                        live_at = tabs[n].evaluate(LIVE_EXPRESSION)
+                    except cdp.CdpError:  # the page broke: a failure
+                        waiting.discard(n)
+                        continue
+                    if live_at is not None:
+                        done[n] = (float(live_at) - began_ms) / 1000
+                        waiting.discard(n)
         for tab in tabs:
-            tab.close(run_before_unload=True)  # as a tab closes: the page frees its kernel
+            tab.close()  # as a tab closes: the page frees its kernel
         time.sleep(2)  # the shutdown beacons reach the server
-        for context in contexts:
-            context.close()
     return Run(list(done.values()), pages - len(done), idle, peak[0], _after(server))
 
 

@@ -3,6 +3,13 @@
 Used for the PDF handouts, the bench and the browser tests, with the same binary and the
 same flags (no sandbox or GPU, which containers lack; no background network, so a page that
 reached out would be caught by its test, not hidden by the browser's own traffic).
+
+The binary is Debian's ``chromium-headless-shell`` when it is there: the same Blink as
+``chromium`` without a browser's own interface (Playwright uses the same kind of build for
+headless runs). The full browser, headless, still builds a toolbar for every window, and
+each Playwright context is a window: Chromium 156 loaded its omnibox popup (a WebUI page of
+~270 files) in a renderer of its own per context, ~1 CPU-second each, which was a third of
+what ten app pages at once cost the machine in the app bench (issue 25).
 ``playwright`` is imported only here and only when a browser starts (a development extra).
 """
 
@@ -14,7 +21,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-CHROMIUM_ENV = "PARLEY_CHROMIUM"  # a Chromium binary; else `chromium` on PATH, else Playwright's
+CHROMIUM_ENV = "PARLEY_CHROMIUM"  # a Chromium binary; else one of BINARIES, else Playwright's
+BINARIES = ("chromium-headless-shell", "chromium", "chromium-browser")  # first found on PATH
 CHROMIUM_ARGS = (
     "--no-sandbox",
     "--disable-gpu",
@@ -30,13 +38,10 @@ class ChromiumError(Exception):
 
 
 def chromium_path() -> str | None:
-    """``$PARLEY_CHROMIUM``, else ``chromium`` on PATH; None: Playwright's own browser."""
-    return (
-        os.environ.get(CHROMIUM_ENV)
-        or shutil.which("chromium")
-        or shutil.which("chromium-browser")
-        or None
-    )
+    """``$PARLEY_CHROMIUM``, else the first of :data:`BINARIES` on PATH; None: Playwright's
+    own browser."""
+    found = (shutil.which(name) for name in BINARIES)
+    return os.environ.get(CHROMIUM_ENV) or next((path for path in found if path), None)
 
 
 @contextmanager
