@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import http.server
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -71,5 +72,5 @@ def test_pages_load_in_fresh_contexts_and_leave_as_tabs_do(site: tuple[str, list
     for _ in range(50):  # the beacons travel after the close returns
         if asked.count("/left") == 2:
             break
-        threading.Event().wait(0.1)
+        time.sleep(0.1)
     assert asked.count("/left") == 2

@@ -62,8 +62,8 @@ PAGE_READY_JS = """
   new MutationObserver(check).observe(document, {subtree: true, childList: true});
 })();
 """
-LIVE_AT = "() => window.__parleyLiveAt === undefined ? null : window.__parleyLiveAt"
 LIVE_EXPRESSION = "window.__parleyLiveAt === undefined ? null : window.__parleyLiveAt"
+LIVE_AT = f"() => {LIVE_EXPRESSION}"  # the same, as a function (Playwright's evaluate)
 PAGE_POLL = 0.5  # s between asking the pages not yet live
 
 
