@@ -221,6 +221,41 @@ def test_phone_no_horizontal_scroll_and_tap_targets(
     assert visit.errors == []
 
 
+# Every text of every drawn chart (title, tick labels, notes, legend) inside the chart's
+# box, and the title above the plot: what falls outside is cut off, not wrapped.
+CHART_TEXT_FITS = """() => [...document.querySelectorAll('.parley-chart')].map((d) => {
+  const box = d.querySelector('.main-svg').getBoundingClientRect(), bad = [];
+  const check = (selector, what) => d.querySelectorAll(selector).forEach((el) => {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 && r.height === 0) return;  // a tick plotly hides
+    if (r.left < box.left - 1 || r.right > box.right + 1
+        || r.top < box.top - 1 || r.bottom > box.bottom + 1)
+      bad.push([what, el.textContent.slice(0, 40)]);
+  });
+  check('.gtitle', 'title'); check('.ytick text', 'y tick'); check('.xtick text', 'x tick');
+  check('.annotation-text', 'note'); check('.legendtext', 'legend');
+  const title = d.querySelector('.gtitle'), plot = d.querySelector('.bglayer .bg');
+  if (title && plot && title.getBoundingClientRect().bottom > plot.getBoundingClientRect().top + 1)
+    bad.push(['title over the plot', title.textContent.slice(0, 40)]);
+  return [d.id, d.getAttribute('data-variant'), bad];
+}).filter(([, , bad]) => bad.length)"""
+
+
+@pytest.mark.parametrize("width", [390, 360])
+@pytest.mark.parametrize(
+    ("lang", "name"), chart_pages(), ids=[f"{a}/{b}" for a, b in chart_pages()]
+)
+def test_phone_charts_keep_their_text_inside(
+    exports: Path, open_offline, lang: str, name: str, width: int
+) -> None:
+    """On phones the UN votes' names were cut off at the left, the stance scale's note ran
+    500 px past the right edge, and a two-line title sat above the chart's top (hidden)."""
+    visit = open_offline(exports / lang / name, size=(width, 800))
+    if draw_all(visit.page):
+        assert visit.page.evaluate(CHART_TEXT_FITS) == []
+    assert visit.errors == []
+
+
 # --- axe-core ----------------------------------------------------------------------------
 
 

@@ -559,3 +559,52 @@ def test_phone_rows_name_each_issue_above_it(fid: str, lang: str) -> None:
     low, high = sorted(phone["layout"]["yaxis"]["range"])
     assert all(low <= n["y"] <= high for n in notes)
     assert phone["layout"]["margin"]["l"] < 20
+
+
+def test_un_votes_on_a_phone_name_each_vote_above_its_bar(mini_tables) -> None:
+    """At the left the resolutions' names left a 360 px plot a sliver and were cut off, and
+    the called-out votes at the right took 190 px: on a phone both go above each bar."""
+    args = (mini_tables["votes"], mini_tables["sources"], "en", mini_tables["actors"])
+    page, phone = un_votes(*args), un_votes(*args, variant="phone")
+    assert page["layout"]["margin"]["r"] == 190 and phone["layout"]["margin"]["r"] < 20
+    assert phone["layout"]["yaxis"]["showticklabels"] is False
+    (row,) = phone["layout"]["annotations"]  # one vote in the fixture: one row, no side notes
+    assert row["xref"] == "paper" and row["x"] == 0 and row["yanchor"] == "bottom"
+    assert row["text"].startswith(page["data"][0]["y"][0])  # the resolution's own label
+    assert "United States: Against" in row["text"] and "Russia: Against" in row["text"]
+    low, high = phone["layout"]["yaxis"]["range"]
+    assert low < 0 < row["y"] < high  # above the bar, inside the plot
+    go.Figure(phone)  # valid plotly
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_trajectories_scale_ends_fit_a_phone(lang: str) -> None:
+    """What 0 and 10 mean, under the plot, ran 500 px past a phone's edge on one line."""
+    story = load_story(DATA)
+    t = frames.build_tables(story)
+    as_of = pd.Timestamp(story.meta.as_of)
+    spec = figures.REGISTRY["trajectories"]
+    page, phone = spec.build(t, as_of, lang), spec.build(t, as_of, lang, "phone")
+    texts = [phone["layout"]["annotations"][0]["text"]] + [
+        b["args"][1]["annotations[0].text"] for b in phone["layout"]["updatemenus"][0]["buttons"]
+    ]
+    most = pos.SCALE_LINE_PHONE[lang] + 1  # (wrap's line may hold the space it broke at)
+    for text in texts:
+        lines = text.split("<br>")
+        assert all(len(re.sub(r"&[#a-zA-Z0-9]+;", "x", line)) <= most for line in lines), lines
+
+    # Every word is still there, in order (only line breaks were added).
+    def words(text: str) -> list[str]:
+        return text.replace("<br>", " ").split() if lang == "en" else [re.sub(r"<br>| ", "", text)]
+
+    assert words(texts[0]) == words(page["layout"]["annotations"][0]["text"])
+    assert phone["layout"]["margin"]["b"] > page["layout"]["margin"]["b"]
+
+
+def test_wrap_narrow_cuts_only_runs_with_no_space_and_never_an_entity() -> None:
+    from parley.charts.common import wrap, wrap_narrow
+
+    assert wrap_narrow("at least 30 days first", 10) == wrap("at least 30 days first", 10)
+    assert wrap_narrow("あいうえおかきくけこさ", 4) == "あいうえ<br>おかきく<br>けこさ"
+    assert wrap_narrow("あい&amp;うえお", 3) == "あい&amp;<br>うえお"
+    assert wrap_narrow("", 5) == ""

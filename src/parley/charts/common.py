@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -29,6 +30,25 @@ def wrap(text: str, width: int) -> str:
         else:
             line = f"{line}{joiner}{w}" if line else w
     lines.append(line)
+    return "<br>".join(lines)
+
+
+_CHAR = re.compile(r"&[#a-zA-Z0-9]+;|.", re.DOTALL)  # one character of escaped text
+
+
+def wrap_narrow(text: str, width: int) -> str:
+    """:func:`wrap`, then a line with no space that is still longer than ``width`` (a run
+    of Japanese; :func:`wrap` puts such a run on a line of its own) cut every ``width``
+    characters: for a phone's narrow plot, where a long line is not wider but cut off. An
+    entity (``&amp;``) counts as one character and is never cut."""
+    lines = []
+    # (wrap cuts text with no space at all between any two characters, entities too)
+    for line in wrap(text, width).split("<br>") if " " in text else [text]:
+        chars = _CHAR.findall(line)
+        if " " in line or len(chars) <= width:
+            lines.append(line)
+            continue
+        lines += ["".join(chars[i : i + width]) for i in range(0, max(len(chars), 1), width)]
     return "<br>".join(lines)
 
 

@@ -24,6 +24,7 @@ from parley.charts.common import (
     source_labels,
     stance_axis,
     wrap,
+    wrap_narrow,
 )
 from parley.charts.plot import (
     Plot,
@@ -285,7 +286,10 @@ def trajectories(
             {
                 "label": esc(row[f"title_{lang}"]),
                 "method": "update",
-                "args": [{"visible": visible}, {"annotations[0].text": _scale_ends(row, lang)}],
+                "args": [
+                    {"visible": visible},
+                    {"annotations[0].text": _scale_ends(row, lang, variant)},
+                ],
             }
         )
     base_layout(fig, label("trajectories_title", lang), height=600, variant=variant)
@@ -309,7 +313,7 @@ def trajectories(
         ],
         annotations=[
             {
-                "text": _scale_ends(first, lang) if first is not None else "",
+                "text": _scale_ends(first, lang, variant) if first is not None else "",
                 "xref": "paper",
                 "yref": "paper",
                 "x": 0.0,
@@ -322,6 +326,14 @@ def trajectories(
             }
         ],
     )
+    if variant == "phone" and len(issues):
+        # Room under the plot for the longest issue's scale ends, then the legend (which
+        # the page puts at the bottom, in rows, on a phone).
+        lines = max(
+            _scale_ends(row, lang, variant).count("<br>") + 1 for _, row in issues.iterrows()
+        )
+        below = 70 + SCALE_LINE_PX * lines + 70
+        update_layout(fig, margin={"b": below}, height=600 + below - 150)
     update_yaxes(
         fig, range=[-0.5, 10.5], title=axis_title(label("stance", lang)), tickvals=[0, 5, 10]
     )
@@ -386,9 +398,18 @@ def _trajectory_panels(fig: Plot, issues: pd.DataFrame, lang: str, variant: Vari
 
 
 SCALE_LINE = {"ja": 70, "en": 140}  # characters per line of the scale's ends under the plot
+# On a phone the plot is about 300 px wide from 360 px up (13 px text): past that the
+# line is not wrapped by plotly but cut off at the chart's edge.
+SCALE_LINE_PHONE = {"ja": 21, "en": 40}
+SCALE_LINE_PX = 17  # px a line of it takes (13 px text)
 
 
-def _scale_ends(row: pd.Series, lang: str) -> str:
+def _scale_ends(row: pd.Series, lang: str, variant: Variant = "page") -> str:
     """What 0 and 10 mean on the issue's scale (the labels carry their "0 =" themselves)."""
+    if variant == "phone":
+        width = SCALE_LINE_PHONE.get(lang, 40)
+        return "<br>".join(
+            wrap_narrow(esc(row[f"{end}_label_{lang}"]), width) for end in ("min", "max")
+        )
     width = SCALE_LINE.get(lang, 140)
     return "<br>".join(wrap(esc(row[f"{end}_label_{lang}"]), width) for end in ("min", "max"))

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from parley.charts.common import axis_title, base_layout, citations, esc, source_labels, wrap
+from parley.charts.common import (
+    axis_title,
+    base_layout,
+    citations,
+    esc,
+    phone_row_labels,
+    source_labels,
+    wrap,
+)
 from parley.charts.plot import (
     Plot,
     Variant,
@@ -72,24 +80,29 @@ def un_votes(
                 hovertemplate="%{hovertext}<extra></extra>",
             ),
         )
-    for y, (_, r) in zip(ys, df.iterrows(), strict=True):
-        notes = [
+    called = [
+        [
             f"{esc(names.get(s, s))}: {label(r['notable'][s], lang)}"
             for s in r["called_out"]
             if s in r["notable"]
         ]
-        if notes:
-            add_annotation(
-                fig,
-                y=y,
-                x=1.0,
-                xref="paper",
-                xanchor="left",
-                showarrow=False,
-                text="<br>".join(notes),
-                align="left",
-                font={"size": 11},
-            )
+        for _, r in df.iterrows()
+    ]
+    phone = variant == "phone"
+    if not phone:
+        for y, notes in zip(ys, called, strict=True):
+            if notes:
+                add_annotation(
+                    fig,
+                    y=y,
+                    x=1.0,
+                    xref="paper",
+                    xanchor="left",
+                    showarrow=False,
+                    text="<br>".join(notes),
+                    align="left",
+                    font={"size": 11},
+                )
     base_layout(
         fig, label("votes_title", lang), height=max(320, 130 * len(df) + 120), variant=variant
     )
@@ -97,4 +110,22 @@ def un_votes(
     update_layout(fig, barmode="stack", margin={"r": 290 if variant == "slides" else 190})
     update_xaxes(fig, title=axis_title(label("states", lang)))
     update_yaxes(fig, categoryorder="array", categoryarray=ys[::-1])
+    if phone:
+        # A phone has no room for names at the left and votes at the right of the bars
+        # (the plot was a sliver, the names cut off): each resolution's name and the
+        # called-out votes go on their own lines above its bar, across the full width.
+        for trace in fig["data"]:
+            trace["width"] = 0.4
+        last = len(ys) - 1  # the category axis counts from the bottom: ys[0] is at the top
+        phone_row_labels(
+            fig,
+            [
+                (last - k, "<br>".join([y, *notes]))
+                for k, (y, notes) in enumerate(zip(ys, called, strict=True))
+            ],
+            above=0.24,  # just above the bar (bars sit within ±0.2 of their row)
+            axis_range=[-0.5, last + 1.0],
+            anchor="bottom",
+            row_px=150,
+        )
     return fig

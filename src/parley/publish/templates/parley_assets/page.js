@@ -61,21 +61,32 @@
     return keys.indexOf(letter + "axis") < 0 ? keys.concat([letter + "axis"]) : keys;
   }
 
-  /** The title wraps (plotly never does) in a smaller font, with room made above the plot. */
+  var TITLE_SIZE = 14; // px, a title on a phone
+  var TITLE_LINE = 19; // px a line of it takes
+  var TITLE_TOP = 24; // px from the chart's top to where plotly is asked to put the title
+
+  /** The title wraps (plotly never does) in a smaller font, with room made above the plot.
+   *  Placed here, not by plotly's title automargin: with a title of two lines or more,
+   *  plotly (4.1) drew it about one line too high, the first line above the chart's top
+   *  edge and hidden (a 360 px screen, "What each side's officials and analysts said").
+   *  `layout.height` is the chart's final height. */
   function phoneTitle(layout, width) {
     var title = Object.assign({}, layout.title || {});
+    var lines = 0;
     if (title.text) {
-      title.text = wrapTitle(title.text, width - 24, 14);
-      title.font = Object.assign({}, title.font || {}, { size: 14 });
-      title.automargin = true;
+      title.text = wrapTitle(title.text, width - 24, TITLE_SIZE);
+      lines = title.text.split("<br>").length;
+      title.font = Object.assign({}, title.font || {}, { size: TITLE_SIZE });
+      title.automargin = false;
       title.yref = "container";
-      title.y = 0.98;
+      title.y = 1 - TITLE_TOP / layout.height;
       title.yanchor = "top";
     }
     layout.title = title;
-    // The title's automargin makes room for its lines; the chart's own side margins stay
-    // (they can hold annotations).
-    layout.margin = Object.assign({}, layout.margin || {}, { t: 24 });
+    // The chart's own side margins stay (they can hold annotations).
+    layout.margin = Object.assign({}, layout.margin || {}, {
+      t: lines ? TITLE_TOP + 14 + TITLE_LINE * lines : 24,
+    });
   }
 
   /** The legend goes below everything, in rows. */
@@ -165,12 +176,12 @@
     if (width >= NARROW) {
       return;
     }
+    layout.height = Math.max(layout.height, 460);
     phoneTitle(layout, width);
     phoneLegend(layout);
     phoneXTitles(layout, width);
     phoneYLabels(layout, width, data);
     layout.dragmode = false;
-    layout.height = Math.max(layout.height, 460);
     // A range slider's grip is a few px wide on a phone: the date fields above the chart
     // (charts.js) set the range instead.
     if (layout.xaxis && layout.xaxis.rangeslider) {
