@@ -52,6 +52,16 @@ def test_records_put_each_target_beside_its_figure() -> None:
     assert "FAIL" in text and "≤ 20.00 s" in text and "2 min after: 11 kernels" in text
 
 
+def test_the_lone_page_first_says_how_fast_the_machine_was() -> None:
+    run = _run([9.0] * 9 + [12.0], 0, 8, 950.0)
+    run.alone = 1.5
+    lone = app._alone_record("10 Chromium pages at once", run)
+    assert lone.value == 1.5 and lone.target is None and lone.passed is None  # information
+    assert "p95 7.1 × this" in lone.note  # (10.65 s, interpolated, over 1.5 s)
+    run.alone = None  # the page alone never went live: a failure, not a missing row
+    assert app._alone_record("10 Chromium pages at once", run).passed is False
+
+
 def test_bench_app_refuses_bad_bursts(capsys) -> None:
     assert cli.main(["bench-app", "--bursts", "ten"]) == 2
     assert cli.main(["bench-app", "--bursts", "1000"]) == 2

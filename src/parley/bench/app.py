@@ -5,7 +5,8 @@ voila.json's preheated pools and culling) on loopback; once its pools are warm, 
 readers arrive at once, each a plain HTTP client that reads the page until it has streamed
 whole (the notebook has run: Voilà's page ends with ``</html>``). Then, once, ten Chromium
 pages that wait until the widgets are live (the language switch drawn and the first chart's
-title). After each run the readers leave and the bench waits two minutes: the kernels and
+title), after one page alone on the same server (the run's measure of the machine's
+speed). After each run the readers leave and the bench waits two minutes: the kernels and
 the memory should be back at the idle level (a closed page's kernel is shut down, a page
 that never connected is culled). Memory is PSS (``/proc/<pid>/smaps_rollup``), so the
 libraries every kernel shares are not counted once per kernel.
@@ -30,8 +31,12 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from parley.bench.records import Record, Sample, log, table, write_json
+
+if TYPE_CHECKING:  # (the DevTools driver needs the dev extra: imported where it runs)
+    from parley.bench import cdp
 
 NOTEBOOK = "01-overview.ipynb"
 BURSTS = (1, 10, 20, 40)
@@ -269,6 +274,7 @@ class Run:
     idle: Snapshot
     peak_mb: float
     after: Snapshot
+    alone: float | None = None  # Chromium: one page alone first, seconds to widgets live
 
 
 @contextmanager
@@ -309,40 +315,61 @@ def burst(server: AppServer, readers: int) -> Run:
     return Run(times, readers - len(times), idle, peak[0], _after(server))
 
 
+def _live_times(tabs: list[cdp.Page], began_ms: float) -> dict[int, float]:
+    """Seconds from ``began_ms`` (epoch ms) until each of ``tabs`` noted its widgets live;
+    a tab that breaks or is not live within READER_TIMEOUT is left out (a failure)."""
+    from parley.bench import cdp
+
+    done: dict[int, float] = {}
+    waiting = set(range(len(tabs)))
+    began = time.perf_counter()
+    # Each page notes when it is live; asking the pages not yet live twice a second
+    # costs the machine next to nothing and the figure nothing (the page's own time).
+    while waiting and time.perf_counter() - began < READER_TIMEOUT:
+        time.sleep(PAGE_POLL)
+        for n in sorted(waiting):
+            try:
+                live_at = tabs[n].evaluate(LIVE_EXPRESSION)
+            except cdp.CdpError:  # the page broke: a failure
+                waiting.discard(n)
+                continue
+            if live_at is not None:
+                done[n] = (float(live_at) - began_ms) / 1000
+                waiting.discard(n)
+    return done
+
+
 def chromium_pages(server: AppServer, pages: int) -> Run:
     """``pages`` Chromium pages opened at once, each in a fresh browser context (a new
     reader: nothing cached); each done when its widgets are live. Driven over the DevTools
     protocol directly (:mod:`parley.bench.cdp`), not Playwright, whose driver would take
-    part of the two cores the pages and the server share."""
+    part of the two cores the pages and the server share.
+
+    First one page alone, in the same browser on the same idle server: the run's own
+    measure of how fast this machine is at the time (a virtual machine's speed moves from
+    hour to hour, and the pages at once move with it)."""
     from parley.bench import cdp
 
-    idle = snapshot(server.pid)
     url = f"{server.url}/voila/render/{NOTEBOOK}"
-    done: dict[int, float] = {}
     with cdp.launch() as browser:
+        lone = browser.new_page(1280, 900, init_script=PAGE_READY_JS)
+        began_ms = time.time() * 1000
+        lone.navigate(url)
+        alone = _live_times([lone], began_ms).get(0)
+        lone.close()
+        # (its kernel shut down and the pool topped up again before the pages arrive)
+        wait_quiet(server, time.monotonic() + START_TIMEOUT)
+        idle = snapshot(server.pid)
         tabs = [browser.new_page(1280, 900, init_script=PAGE_READY_JS) for _ in range(pages)]
         with peak_memory(server, idle.total_mb) as peak:
-            began, began_ms = time.perf_counter(), time.time() * 1000
+            began_ms = time.time() * 1000
             for tab in tabs:
                 tab.navigate(url)
-            # Each page notes when it is live; asking the pages not yet live twice a second
-            # costs the machine next to nothing and the figure nothing (the page's own time).
-            waiting = set(range(pages))
-            while waiting and time.perf_counter() - began < READER_TIMEOUT:
-                time.sleep(PAGE_POLL)
-                for n in sorted(waiting):
-                    try:
-                        live_at = tabs[n].evaluate(LIVE_EXPRESSION)
-                    except cdp.CdpError:  # the page broke: a failure
-                        waiting.discard(n)
-                        continue
-                    if live_at is not None:
-                        done[n] = (float(live_at) - began_ms) / 1000
-                        waiting.discard(n)
+            done = _live_times(tabs, began_ms)
         for tab in tabs:
             tab.close()  # as a tab closes: the page frees its kernel
         time.sleep(2)  # the shutdown beacons reach the server
-    return Run(list(done.values()), pages - len(done), idle, peak[0], _after(server))
+    return Run(list(done.values()), pages - len(done), idle, peak[0], _after(server), alone)
 
 
 # --- records ----------------------------------------------------------------------------
@@ -369,6 +396,14 @@ def _records(label: str, run: Run, target_p95: float | None) -> list[Record]:
     ]
 
 
+def _alone_record(label: str, run: Run) -> Record:
+    """The Chromium run's one page alone first: how fast the machine is in this run."""
+    p95 = Sample(run.times).percentile(95) if run.times else None
+    ratio = f"; the pages at once: p95 {p95 / run.alone:.1f} × this" if p95 and run.alone else ""
+    note = f"the same browser and server, idle: this run's machine speed{ratio}"
+    return Record("app", f"{label}: one page alone first", run.alone, "s", note=note)
+
+
 def run(root: Path, out_dir: Path, bursts: tuple[int, ...] = BURSTS, pages: int = PAGES) -> int:
     """Every burst on a fresh server, then the Chromium pages; the table and
     ``out_dir/bench-app.json``. Returns 0 when it ran (the table says PASS/FAIL)."""
@@ -391,6 +426,8 @@ def run(root: Path, out_dir: Path, bursts: tuple[int, ...] = BURSTS, pages: int 
             records.append(Record("app", f"{label}: p95", None, "s", note=f"not measured: {exc}"))
             continue
         target = TARGET_P95.get(readers) if readers else TARGET_PAGES_P95
+        if not readers:
+            records.append(_alone_record(label, result))
         records += _records(label, result, target)
         log(f"{label}: done")
     per_kernel = sum(idle_kernel) / len(idle_kernel) if idle_kernel else None
