@@ -163,9 +163,10 @@ def test_overview_first_load_no_code_language_switch(app: Server, page: Any) -> 
     assert_no_console_errors(page)
     assert outside == []
     # `make app`'s terminal: no deprecated option, kernels on local sockets (IPC) rather
-    # than a warning per kernel about unencrypted TCP.
+    # than a warning per kernel about unencrypted TCP, no "not trusted" per kernel.
     log = app.log.read_text(encoding="utf-8", errors="replace")
     assert "Deprecat" not in log and "without encryption" not in log, log[-3000:]
+    assert "is not trusted" not in log and "WARNING" not in log, log[-3000:]
 
 
 def test_page_language_from_the_url_and_back_in_place(app: Server, page: Any) -> None:

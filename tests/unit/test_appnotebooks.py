@@ -38,6 +38,21 @@ def test_copies_keep_every_cell_and_drop_only_what_a_run_makes(tmp_path: Path) -
     assert [p.name for p in out.iterdir()] == ["a.ipynb"]  # no partial file left
 
 
+def test_copies_are_signed_so_the_server_does_not_warn(tmp_path: Path, monkeypatch) -> None:
+    """The server checks each notebook's signature as it reads it and warned "Notebook …
+    is not trusted" once per reader; the copies are signed in the Jupyter data folder."""
+    from nbformat.sign import NotebookNotary
+
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path / "jupyter"))
+    source, out = tmp_path / "nb", tmp_path / "served"
+    source.mkdir()
+    _executed(source / "a.ipynb")
+    write_app_notebooks(source, out)
+    notary = NotebookNotary()  # a new one, as the server's (same data folder, same secret)
+    assert notary.check_signature(nbformat.read(out / "a.ipynb", as_version=4))
+    assert not notary.check_signature(nbformat.read(source / "a.ipynb", as_version=4))
+
+
 def test_a_notebook_gone_from_the_source_goes_from_the_copies(tmp_path: Path) -> None:
     source, out = tmp_path / "nb", tmp_path / "served"
     source.mkdir()

@@ -6,6 +6,12 @@ and signature-checked them again for every kernel its pool started: an eighth of
 server's CPU per reader beyond the pool (issue 25). ``make app`` serves these copies;
 ``notebooks/`` is never written.
 
+Each copy is also signed as trusted (Jupyter's notebook signature, in the user's Jupyter
+data folder as `jupyter trust` and every save in JupyterLab do): it holds no output to
+trust, but the server checks every notebook it reads and, unsigned, logged "Notebook … is
+not trusted" as a warning for each kernel its pools started, a line per reader in the
+terminal of a teacher running ``make app``.
+
 Usage: ``python -m parley.publish.appnotebooks SOURCE OUT`` (called by ``make app``).
 """
 
@@ -13,11 +19,13 @@ from __future__ import annotations
 
 import copy
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
 import nbformat
 from nbformat import NotebookNode
+from nbformat.sign import NotebookNotary
 
 
 def without_outputs(nb: NotebookNode) -> NotebookNode:
@@ -41,6 +49,7 @@ def write_app_notebooks(source: Path, out: Path) -> list[Path]:
     if not notebooks:
         raise FileNotFoundError(f"no notebooks in {source}")
     out.mkdir(parents=True, exist_ok=True)
+    notary = NotebookNotary()  # (the user's Jupyter data folder: $JUPYTER_DATA_DIR)
     written = []
     for path in notebooks:
         try:
@@ -51,11 +60,21 @@ def write_app_notebooks(source: Path, out: Path) -> list[Path]:
         partial = out / f".{path.name}.partial"
         nbformat.write(without_outputs(nb), partial)
         os.replace(partial, target)
+        _sign(notary, target)
         written.append(target)
     for stale in out.glob("*.ipynb"):
         if not (source / stale.name).exists():
             stale.unlink()
     return written
+
+
+def _sign(notary: NotebookNotary, path: Path) -> None:
+    """Sign the notebook as the server will read it. Without a writable signature store
+    the copy stays unsigned: the server then only warns, as before."""
+    try:
+        notary.sign(nbformat.read(path, as_version=4))
+    except (OSError, sqlite3.Error):
+        pass
 
 
 def main(argv: list[str]) -> int:
