@@ -241,7 +241,7 @@ CHART_TEXT_FITS = """() => [...document.querySelectorAll('.parley-chart')].map((
 }).filter(([, , bad]) => bad.length)"""
 
 
-@pytest.mark.parametrize("width", [390, 360])
+@pytest.mark.parametrize("width", [390, 360, 320])
 @pytest.mark.parametrize(
     ("lang", "name"), chart_pages(), ids=[f"{a}/{b}" for a, b in chart_pages()]
 )

@@ -398,9 +398,9 @@ def _trajectory_panels(fig: Plot, issues: pd.DataFrame, lang: str, variant: Vari
 
 
 SCALE_LINE = {"ja": 70, "en": 140}  # characters per line of the scale's ends under the plot
-# On a phone the plot is about 300 px wide from 360 px up (13 px text): past that the
+# On a phone the plot is about 225 px wide on a 320 px screen (13 px text): past that the
 # line is not wrapped by plotly but cut off at the chart's edge.
-SCALE_LINE_PHONE = {"ja": 21, "en": 40}
+SCALE_LINE_PHONE = {"ja": 17, "en": 36}
 SCALE_LINE_PX = 17  # px a line of it takes (13 px text)
 
 

@@ -102,6 +102,18 @@
     });
   }
 
+  /** Legend entries wrap (plotly never does): on a 320 px screen one long name, a
+   *  scenario or "Comments printed in the original article (opinion)", ran past the
+   *  chart's right edge. (A trace's name shows in its legend entry only: every hover here
+   *  has its own text.) */
+  function phoneLegendNames(data, width) {
+    data.forEach(function (trace) {
+      if (typeof trace.name === "string" && trace.showlegend !== false) {
+        trace.name = wrapTitle(trace.name, width - 80, 11);
+      }
+    });
+  }
+
   /** Long x-axis titles wrap; where sliders or buttons sit below the plot there is no room
    *  for them at all (the figure's description above the chart names the axes). */
   function phoneXTitles(layout, width) {
@@ -179,6 +191,7 @@
     layout.height = Math.max(layout.height, 460);
     phoneTitle(layout, width);
     phoneLegend(layout);
+    phoneLegendNames(data, width);
     phoneXTitles(layout, width);
     phoneYLabels(layout, width, data);
     layout.dragmode = false;
