@@ -37,13 +37,6 @@ def test_methods_paragraphs(mini_story) -> None:
     assert "<details>" in views.methods(mini_story, "ja")
 
 
-def test_app_language_links_point_at_the_same_page() -> None:
-    html = views.language_links("ja", '/voila/render/01-overview.ipynb"><script>')
-    assert '<strong aria-current="page" lang="ja">日本語</strong>' in html
-    assert 'href="/voila/render/01-overview.ipynb&quot;&gt;&lt;script&gt;?lang=en"' in html
-    assert "<script>" not in html and html.count("<a ") == 1
-
-
 def test_takeaways_are_attributed_to_the_original_article() -> None:
     # story.yaml's takeaways are the seed article's own closing points (its opinions):
     # the heading must say whose they are, in both languages.

@@ -21,19 +21,6 @@ class UnknownChapter(KeyError):
 LANG_NAMES = {"ja": "日本語", "en": "English"}
 
 
-def language_links(lang: str, page_path: str) -> str:
-    """App mode's language switch: a link per language to the same page with ``?lang=``."""
-    items = []
-    for code, name in LANG_NAMES.items():
-        if code == lang:
-            items.append(f'<strong aria-current="page" lang="{code}">{e(name)}</strong>')
-        else:
-            href = f"{page_path}?lang={code}"
-            items.append(f'<a href="{e(href)}" lang="{code}" hreflang="{code}">{e(name)}</a>')
-    label = e(f"{i18n.label('language', 'ja')} / {i18n.label('language', 'en')}")
-    return f'<nav class="parley-lang" aria-label="{label}">{label}: {" | ".join(items)}</nav>'
-
-
 def chapter_of(story: Story, chapter_id: str) -> Chapter:
     chapters = {c.id: c for c in story.meta.chapters}
     if chapter_id not in chapters:
