@@ -48,7 +48,7 @@ def wrap_narrow(text: str, width: int) -> str:
         if " " in line or len(chars) <= width:
             lines.append(line)
             continue
-        lines += ["".join(chars[i : i + width]) for i in range(0, max(len(chars), 1), width)]
+        lines += ["".join(chars[i : i + width]) for i in range(0, len(chars), width)]
     return "<br>".join(lines)
 
 

@@ -326,12 +326,10 @@ def trajectories(
             }
         ],
     )
-    if variant == "phone" and len(issues):
+    if variant == "phone" and buttons:
         # Room under the plot for the longest issue's scale ends, then the legend (which
         # the page puts at the bottom, in rows, on a phone).
-        lines = max(
-            _scale_ends(row, lang, variant).count("<br>") + 1 for _, row in issues.iterrows()
-        )
+        lines = max(b["args"][1]["annotations[0].text"].count("<br>") + 1 for b in buttons)
         below = 70 + SCALE_LINE_PX * lines + 70
         update_layout(fig, margin={"b": below}, height=600 + below - 150)
     update_yaxes(
@@ -406,10 +404,5 @@ SCALE_LINE_PX = 17  # px a line of it takes (13 px text)
 
 def _scale_ends(row: pd.Series, lang: str, variant: Variant = "page") -> str:
     """What 0 and 10 mean on the issue's scale (the labels carry their "0 =" themselves)."""
-    if variant == "phone":
-        width = SCALE_LINE_PHONE.get(lang, 40)
-        return "<br>".join(
-            wrap_narrow(esc(row[f"{end}_label_{lang}"]), width) for end in ("min", "max")
-        )
-    width = SCALE_LINE.get(lang, 140)
-    return "<br>".join(wrap(esc(row[f"{end}_label_{lang}"]), width) for end in ("min", "max"))
+    fit, width = (wrap_narrow, SCALE_LINE_PHONE) if variant == "phone" else (wrap, SCALE_LINE)
+    return "<br>".join(fit(esc(row[f"{end}_label_{lang}"]), width[lang]) for end in ("min", "max"))
