@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import platform
 import socket
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -470,3 +474,35 @@ def test_cpu_idle_share_is_the_idle_part_of_the_time_between_looks(
     idle = appserver.CpuIdle()
     assert idle.share() == pytest.approx(0.6)
     assert idle.share() is None  # no /proc/stat: the caller goes by time alone
+
+
+MAPPED_AFTER_A_BIG_FREE = """
+import sys
+if sys.argv[1] == "fixed":
+    from parley.publish.appserver import map_large_buffers
+    assert map_large_buffers()
+def maps():
+    return sum(1 for _ in open("/proc/self/maps"))
+x = bytearray(4_000_000); del x  # a freed mapped buffer: glibc raises its threshold past it
+before = maps()
+y = bytearray(300_000)
+print(maps() - before)
+"""
+
+
+@pytest.mark.skipif(
+    not Path("/proc/self/maps").exists() or platform.libc_ver()[0] != "glibc",
+    reason="glibc on Linux only: elsewhere map_large_buffers changes nothing by design",
+)
+@pytest.mark.parametrize(("mode", "new_mappings"), [("default", 0), ("fixed", 1)])
+def test_the_server_maps_each_large_buffer_on_its_own(mode: str, new_mappings: int) -> None:
+    """A page-sized buffer after a bigger one was freed: glibc's default serves it from the
+    heap (where it can stay with the process once freed); with the threshold fixed it gets
+    its own mapping, unmapped when freed."""
+    ran = subprocess.run(
+        [sys.executable, "-c", MAPPED_AFTER_A_BIG_FREE, mode],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert int(ran.stdout) == new_mappings

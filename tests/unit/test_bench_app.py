@@ -7,6 +7,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from parley import cli
 from parley.bench import app
 from parley.bench.records import table
@@ -106,3 +108,24 @@ def test_devtools_address_is_read_from_what_chromium_prints() -> None:
     ]
     assert cdp.devtools_url(iter(lines)) == "ws://127.0.0.1:40123/devtools/browser/0a-1b"
     assert cdp.devtools_url(iter(lines[:2])) is None  # Chromium exited before listening
+
+
+def test_a_page_never_live_is_a_failure_that_says_where_it_stopped(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    class Tab:
+        def __init__(self, live_at: float | None) -> None:
+            self.live_at = live_at
+
+        def evaluate(self, expression: str) -> object:
+            if expression == app.WHY_NOT_LIVE:
+                return '{"loading": "Running 01-overview.ipynb", "errors": ["boom"]}'
+            return self.live_at
+
+    monkeypatch.setattr(app, "READER_TIMEOUT", 0.3)
+    monkeypatch.setattr(app, "PAGE_POLL", 0.05)
+    done = app._live_times([Tab(2500.0), Tab(None)], began_ms=1000.0)  # type: ignore[list-item]
+    assert done == {0: 1.5}
+    logged = capsys.readouterr().err
+    assert "page 2 not live after 0 s" in logged and '"errors": ["boom"]' in logged
+    assert "page 1 " not in logged

@@ -65,9 +65,31 @@ PAGE_READY_JS = """
     }
   };
   new MutationObserver(check).observe(document, {subtree: true, childList: true});
+  // What a page that never goes live reports (WHY_NOT_LIVE): its errors, as they happen.
+  const errors = window.__parleyErrors = [];
+  const note = (text) => { if (errors.length < 5) errors.push(String(text).slice(0, 300)); };
+  window.addEventListener('error', (e) => note(e.message));
+  window.addEventListener('unhandledrejection',
+    (e) => note(e.reason && e.reason.message || e.reason));
+  const consoleError = console.error.bind(console);
+  console.error = (...args) => { note(args.join(' ')); consoleError(...args); };
+  const consoleWarn = console.warn.bind(console);  // (our chart's failed steps warn)
+  console.warn = (...args) => {
+    if (String(args[0]).startsWith('parley')) note(args.join(' '));
+    consoleWarn(...args);
+  };
 })();
 """
 LIVE_EXPRESSION = "window.__parleyLiveAt === undefined ? null : window.__parleyLiveAt"
+# A page not live in time: what it shows (Voilà's loading text, if still there), how far its
+# widgets got, and its first errors; a failure then says where it stopped.
+WHY_NOT_LIVE = """JSON.stringify({
+  loading: ((document.querySelector('#loading') || {}).innerText || '').trim().slice(0, 120),
+  switch: !!document.querySelector('.parley-lang-switch button'),
+  charts: document.querySelectorAll('.js-plotly-plot').length,
+  titled: document.querySelectorAll('.js-plotly-plot .gtitle').length,
+  errors: window.__parleyErrors || [],
+})"""
 LIVE_AT = f"() => {LIVE_EXPRESSION}"  # the same, as a function (Playwright's evaluate)
 PAGE_POLL = 0.5  # s between asking the pages not yet live
 
@@ -317,7 +339,8 @@ def burst(server: AppServer, readers: int) -> Run:
 
 def _live_times(tabs: list[cdp.Page], began_ms: float) -> dict[int, float]:
     """Seconds from ``began_ms`` (epoch ms) until each of ``tabs`` noted its widgets live;
-    a tab that breaks or is not live within READER_TIMEOUT is left out (a failure)."""
+    a tab that breaks or is not live within READER_TIMEOUT is left out (a failure); one not
+    live is logged with what it shows (:data:`WHY_NOT_LIVE`)."""
     from parley.bench import cdp
 
     done: dict[int, float] = {}
@@ -336,6 +359,12 @@ def _live_times(tabs: list[cdp.Page], began_ms: float) -> dict[int, float]:
             if live_at is not None:
                 done[n] = (float(live_at) - began_ms) / 1000
                 waiting.discard(n)
+    for n in sorted(waiting):
+        try:
+            why = tabs[n].evaluate(WHY_NOT_LIVE)
+        except cdp.CdpError as exc:
+            why = str(exc)
+        log(f"page {n + 1} not live after {READER_TIMEOUT:.0f} s: {why}")
     return done
 
 

@@ -23,17 +23,39 @@ its turn), and a turn passes on when the kernel's notebook has run (Voilà's ren
 ends; kernels Voilà did not start through its pool: busy, then quiet). And a pool that
 still holds at least half its kernels ready is topped up only once the machine is quiet, so
 that the pages being served do not share the CPU with refills nobody is waiting for yet.
+
+And it makes the server give back the memory a burst of readers used. Each page is rendered
+into buffers of a few hundred KB; glibc's malloc serves the first such buffer from its own
+mapping, but once one is freed it raises its threshold and serves the next ones from the heap,
+where a freed buffer below a live one stays with the process: 40 readers at once left the
+server 100 MB larger for good, and each later burst added more. With the threshold fixed at
+glibc's default (128 KB), every large buffer is mapped and unmapped on its own (measured: 13
+MB left after the first 40, then none).
 """
 
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import os
 import time
 from typing import Any
 
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from traitlets import Integer
+
+M_MMAP_THRESHOLD = -3  # glibc's mallopt() parameter number (malloc.h)
+MMAP_THRESHOLD = 128 * 1024  # glibc's default, which it otherwise raises as buffers are freed
+
+
+def map_large_buffers() -> bool:
+    """Fix this process's malloc mmap threshold (see the module); True if glibc took it.
+    Elsewhere (no ``mallopt``: macOS; musl ignores it) nothing changes."""
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return False
+    return bool(mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD))
 
 
 class ClassroomKernelManager(AsyncMappingKernelManager):  # type: ignore[misc]
@@ -56,6 +78,7 @@ class ClassroomKernelManager(AsyncMappingKernelManager):  # type: ignore[misc]
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        map_large_buffers()  # once per server: it made this manager, once
         self._handed_out: dict[str, float] = {}  # kernel id -> when a cull pass first saw it
         self._connected: set[str] = set()  # kernels a page has been seen connected to
         self._cull_pass = 0  # cull passes so far
