@@ -11,6 +11,13 @@ own environment: :mod:`parley.settings` reads Voilà's variables and the data fo
 asked, never at import; what modules read at import is read again in :func:`after_fork`
 (the language :mod:`parley.i18n` starts with, ipywidgets' ``JUPYTER_WIDGETS_ECHO``), and
 the story, loaded in the template, is dropped by a kernel whose data folder is another.
+
+Likewise what a module does at import only when it finds itself in a kernel: ipywidgets
+registers its comm targets then, and the template imports it before any kernel exists.
+Without them a page's widget manager cannot ask for every widget's state in one message
+(the ``jupyter.widget.control`` comm): the kernel answers "No such comm target", and the
+page falls back to asking widget by widget, slower under load and a path the widget
+libraries hardly exercise.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from pathlib import Path
 
 import ipykernel.ipkernel  # the kernel class the kernel application starts
 import ipykernel.kernelapp  # noqa: F401
+import ipywidgets
 import pandas  # noqa: F401
 import plotly.graph_objects  # noqa: F401
 from ipywidgets.widgets import widget
@@ -48,10 +56,14 @@ def preload() -> None:
 
 def after_fork() -> None:
     """In each kernel before it starts, its environment set: what modules read from the
-    environment at import, read again; the template's story kept only if it is this
-    kernel's (its $PARLEY_DATA or working folder may differ)."""
+    environment at import, read again, and ipywidgets' comm targets registered; the
+    template's story kept only if it is this kernel's (its $PARLEY_DATA or working folder
+    may differ)."""
     i18n.set_lang(settings.language())
     widget.JUPYTER_WIDGETS_ECHO = widget.envset("JUPYTER_WIDGETS_ECHO", default=True)
+    # On ipykernel's comm manager (one per process), which the kernel about to start
+    # takes as its own.
+    ipywidgets.register_comm_target()
     if not _loaded or settings.data_dir().resolve() != _loaded[0]:
         nb.story.cache_clear()
         nb.tables.cache_clear()

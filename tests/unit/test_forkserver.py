@@ -237,6 +237,54 @@ def test_a_dead_template_takes_its_kernels_and_launches_fall_back(
         after.shutdown_kernel(now=True)
 
 
+def test_a_forked_kernel_gives_every_widget_state_in_one_message(
+    fork_provisioner: None, tmp_path: Path
+) -> None:
+    """What a page's widget manager asks first: all states over ipywidgets' control comm.
+    (The template imports ipywidgets before any kernel exists, so registering its comm
+    targets is the fork's job; without it the kernel answered "No such comm target".)"""
+    km = start(tmp_path)
+    client = km.client()
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=TIMEOUT)
+        out: list[str] = []
+        code = "import ipywidgets as w\nb = w.Button(description='x')\nprint(b.model_id)"
+        reply = client.execute_interactive(
+            code,
+            timeout=TIMEOUT,
+            output_hook=lambda m: out.append(m["content"].get("text", "")),
+        )
+        assert reply["content"]["status"] == "ok", reply
+        button = "".join(out).strip()
+        comm_id = "control-test"
+        for msg_type, content, metadata in (
+            (
+                "comm_open",
+                {"comm_id": comm_id, "target_name": "jupyter.widget.control", "data": {}},
+                {"version": "1.0.0"},
+            ),
+            ("comm_msg", {"comm_id": comm_id, "data": {"method": "request_states"}}, {}),
+        ):
+            client.shell_channel.send(client.session.msg(msg_type, content, metadata=metadata))
+        deadline = time.monotonic() + TIMEOUT
+        seen = []
+        while time.monotonic() < deadline:
+            msg = client.get_iopub_msg(timeout=TIMEOUT)
+            seen.append((msg["msg_type"], msg["content"].get("text", "")))
+            if msg["msg_type"] == "comm_msg" and msg["content"]["comm_id"] == comm_id:
+                data = msg["content"]["data"]
+                assert data["method"] == "update_states"
+                assert data["states"][button]["model_name"] == "ButtonModel"
+                break
+            assert msg["msg_type"] != "comm_close", seen  # the kernel refused the comm
+        else:
+            pytest.fail(f"no update_states within {TIMEOUT} s: {seen}")
+    finally:
+        client.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
 def test_after_fork_reads_again_what_modules_read_at_import(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
