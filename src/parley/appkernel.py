@@ -16,8 +16,7 @@ Likewise what a module does at import only when it finds itself in a kernel: ipy
 registers its comm targets then, and the template imports it before any kernel exists.
 Without them a page's widget manager cannot ask for every widget's state in one message
 (the ``jupyter.widget.control`` comm): the kernel answers "No such comm target", and the
-page falls back to asking widget by widget, slower under load and a path the widget
-libraries hardly exercise.
+page falls back to asking widget by widget, a round trip each, so its models arrive later.
 """
 
 from __future__ import annotations
