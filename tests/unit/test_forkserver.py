@@ -66,21 +66,26 @@ def fork_provisioner() -> Iterator[None]:
 
 
 def run(km: KernelManager, code: str, timeout: float = TIMEOUT) -> tuple[str, dict[str, Any]]:
-    """Execute ``code``; its stdout and the execute reply's content."""
+    """Execute ``code`` through a client of its own; its stdout and the reply's content."""
     client = km.client()
     client.start_channels()
     try:
-        client.wait_for_ready(timeout=timeout)
-        out: list[str] = []
-
-        def hook(msg: dict[str, Any]) -> None:
-            if msg["msg_type"] == "stream":
-                out.append(msg["content"]["text"])
-
-        reply = client.execute_interactive(code, timeout=timeout, output_hook=hook)
-        return "".join(out), reply["content"]
+        return execute(client, code, timeout)
     finally:
         client.stop_channels()
+
+
+def execute(client: Any, code: str, timeout: float = TIMEOUT) -> tuple[str, dict[str, Any]]:
+    """Execute ``code`` through a started ``client``; its stdout and the reply's content."""
+    client.wait_for_ready(timeout=timeout)
+    out: list[str] = []
+
+    def hook(msg: dict[str, Any]) -> None:
+        if msg["msg_type"] == "stream":
+            out.append(msg["content"]["text"])
+
+    reply = client.execute_interactive(code, timeout=timeout, output_hook=hook)
+    return "".join(out), reply["content"]
 
 
 def start(tmp_path: Path, **env: str) -> KernelManager:
@@ -247,16 +252,12 @@ def test_a_forked_kernel_gives_every_widget_state_in_one_message(
     client = km.client()
     client.start_channels()
     try:
-        client.wait_for_ready(timeout=TIMEOUT)
-        out: list[str] = []
-        code = "import ipywidgets as w\nb = w.Button(description='x')\nprint(b.model_id)"
-        reply = client.execute_interactive(
-            code,
-            timeout=TIMEOUT,
-            output_hook=lambda m: out.append(m["content"].get("text", "")),
+        # (one client for all: a second client of the same manager was left unanswered)
+        out, reply = execute(
+            client, "import ipywidgets as w\nb = w.Button(description='x')\nprint(b.model_id)"
         )
-        assert reply["content"]["status"] == "ok", reply
-        button = "".join(out).strip()
+        assert reply["status"] == "ok", reply
+        button = out.strip()
         comm_id = "control-test"
         for msg_type, content, metadata in (
             (
